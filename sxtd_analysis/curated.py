@@ -1,0 +1,231 @@
+"""Load the curated CSV tables of data/curated/ into typed polars DataFrames, refusing malformed files.
+
+Every problem is collected (file, CSV line, column, what is wrong) before anything is raised, so one
+run lists them all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from sxtd_analysis.schema import LIST_SEPARATOR, TABLES, Field, Table
+from sxtd_analysis.text import TextFileError, decode_text
+
+_POLARS_TYPES = {
+    "VARCHAR": pl.Utf8, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
+    "BOOLEAN": pl.Boolean, "DATE": pl.Date, "VARCHAR[]": pl.List(pl.Utf8),
+}
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the curated data, located as precisely as possible."""
+
+    file: str
+    message: str
+    line: int | None = None  # CSV line (1 = header)
+    row_id: str | None = None
+    column: str | None = None
+    check: str = "format"
+    level: str = "error"  # error or warning
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        parts = [where]
+        if self.row_id:
+            parts.append(f"[{self.row_id}]")
+        if self.column:
+            parts.append(f"column {self.column!r}:")
+        return " ".join(parts) + " " + self.message
+
+
+class CuratedDataError(ValueError):
+    """Raised with every problem found; `str()` lists them one per line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = [str(p) for p in problems[:50]]
+        if len(problems) > 50:
+            lines.append(f"... and {len(problems) - 50} more")
+        super().__init__(f"{len(problems)} problem(s) in the curated data:\n  " + "\n  ".join(lines))
+
+
+def polars_schema(table: Table) -> dict[str, pl.DataType]:
+    return {f.name: _POLARS_TYPES[f.type] for f in table.fields}
+
+
+_BOOLEANS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+
+
+def _cast(col: pl.Series, f: Field) -> pl.Series:
+    """Cast a column of CSV strings to the field's type; values that do not convert become null."""
+    s = pl.select(pl.lit(col).str.strip_chars().replace("", None)).to_series().alias(f.name)
+    if f.type == "VARCHAR":
+        return s
+    if f.type == "VARCHAR[]":
+        return s.str.split(LIST_SEPARATOR).list.eval(pl.element().str.strip_chars())
+    if f.type == "BOOLEAN":
+        return s.str.to_lowercase().replace_strict(_BOOLEANS, default=None, return_dtype=pl.Boolean)
+    if f.type == "DATE":
+        return s.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    return s.cast(_POLARS_TYPES[f.type], strict=False)
+
+
+def parse_table(data: bytes, table: Table, file_name: str) -> tuple[pl.DataFrame | None, list[Problem]]:
+    """Parse one CSV's bytes into a typed DataFrame; returns the frame (None if unusable) and problems."""
+    problems: list[Problem] = []
+    try:
+        text = decode_text(data, file_name)
+    except TextFileError as err:
+        return None, [Problem(file_name, str(err).removeprefix(f"{file_name}: "))]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as err:
+        return None, [Problem(file_name, f"is not valid CSV ({err})", line=reader.line_num)]
+    header = rows[0] if rows else []
+    if len(header) == 1 and header[0].count(";") >= 1:
+        return None, [Problem(file_name, "uses ';' as delimiter; curated files are comma-separated "
+                              "(re-save as CSV with ',' as separator)", line=1)]
+    expected = table.column_names
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    if missing:
+        problems.append(Problem(file_name, f"missing column(s): {', '.join(missing)}", line=1))
+    if extra:
+        problems.append(Problem(file_name, f"unknown column(s): {', '.join(extra)}; add them to "
+                                "sxtd_analysis/schema.py first or remove them (refused so that no data is "
+                                "silently dropped)", line=1))
+    duplicated = {c for c in header if header.count(c) > 1}
+    if duplicated:
+        problems.append(Problem(file_name, f"column(s) named twice: {', '.join(sorted(duplicated))}", line=1))
+    # Line numbers: csv.reader counts physical lines; recompute per record for messages.
+    line_of: list[int] = []
+    line = 1
+    for record_text in _record_line_starts(text):
+        line_of.append(line)
+        line += record_text
+    body = rows[1:]
+    for i, row in enumerate(body):
+        if row == []:
+            problems.append(Problem(file_name, "blank line", line=line_of[i + 1] if i + 1 < len(line_of) else None))
+        elif len(row) != len(header):
+            problems.append(Problem(file_name, f"has {len(row)} field(s), the header has {len(header)} "
+                                    "(truncated or unquoted comma?)",
+                                    line=line_of[i + 1] if i + 1 < len(line_of) else None))
+    if problems:
+        return None, problems
+    columns = {name: [row[j] for row in body] for j, name in enumerate(header)}
+    raw = pl.DataFrame(columns, schema={c: pl.Utf8 for c in header}).select(expected)
+    lines = pl.Series("_line", line_of[1: len(body) + 1], dtype=pl.Int32)
+    typed = []
+    for f in table.fields:
+        cast = _cast(raw[f.name], f)
+        bad = raw[f.name].str.strip_chars().ne("") & cast.is_null()
+        for idx in bad.arg_true().to_list():
+            problems.append(Problem(file_name, f"{raw[f.name][idx]!r} is not a valid {f.type}",
+                                    line=lines[idx], column=f.name, row_id=_row_id(raw, table, idx)))
+        typed.append(cast.alias(f.name))
+    frame = pl.DataFrame(typed).with_columns(lines)
+    return frame, problems
+
+
+def _record_line_starts(text: str) -> list[int]:
+    """Number of physical lines each CSV record spans, in order."""
+    spans = []
+    buf = io.StringIO(text, newline="")
+    reader = csv.reader(buf)
+    last = 0
+    for _ in reader:
+        spans.append(reader.line_num - last)
+        last = reader.line_num
+    return spans
+
+
+def _row_id(frame: pl.DataFrame, table: Table, idx: int) -> str:
+    return "/".join(str(frame[k][idx]) for k in table.primary_key)
+
+
+def load_curated(curated_dir: Path, tables: dict[str, Table] | None = None) -> dict[str, pl.DataFrame]:
+    """Read every curated table; raise `CuratedDataError` listing every format problem found.
+
+    Each frame has the table's typed columns plus `_line`, the CSV line each row came from.
+    """
+    tables = tables or TABLES
+    frames: dict[str, pl.DataFrame] = {}
+    problems: list[Problem] = []
+    for table in tables.values():
+        path = Path(curated_dir) / table.file_name
+        if not path.exists():
+            problems.append(Problem(str(path), "file is missing"))
+            continue
+        frame, found = parse_table(path.read_bytes(), table, str(path))
+        problems += found
+        if frame is not None:
+            frames[table.name] = frame
+    if problems:
+        raise CuratedDataError(problems)
+    return frames
+
+
+def check_integrity(frames: dict[str, pl.DataFrame], curated_dir: Path) -> list[Problem]:
+    """Keys, required fields, allowed values, ranges and references: the checks every build runs.
+
+    Great Expectations (`sxtd validate`) runs the same rules and more, with Data Docs for review; this
+    is the fast in-process version that guards the database.
+    """
+    problems: list[Problem] = []
+    for name, frame in frames.items():
+        table = TABLES[name]
+        file_name = str(Path(curated_dir) / table.file_name)
+
+        def add(idx: int, column: str, message: str, check: str, _t=table, _f=frame, _n=file_name) -> None:
+            problems.append(Problem(_n, message, line=_f["_line"][idx], row_id=_row_id(_f, _t, idx),
+                                    column=column, check=check))
+
+        dup = frame.select(table.primary_key).is_duplicated()
+        for idx in dup.arg_true().to_list():
+            add(idx, ",".join(table.primary_key), "duplicate key", "unique_key")
+        for f in table.fields:
+            col = frame[f.name]
+            if f.required:
+                for idx in col.is_null().arg_true().to_list():
+                    add(idx, f.name, "is empty but required", "not_null")
+            if f.allowed and not f.is_list:
+                for idx in (col.is_not_null() & ~col.is_in(list(f.allowed))).arg_true().to_list():
+                    add(idx, f.name, f"{col[idx]!r} is not one of {', '.join(f.allowed)}", "allowed_values")
+            if f.minimum is not None:
+                for idx in (col < f.minimum).fill_null(False).arg_true().to_list():
+                    add(idx, f.name, f"{col[idx]} is below {f.minimum:g}", "range")
+            if f.maximum is not None:
+                for idx in (col > f.maximum).fill_null(False).arg_true().to_list():
+                    add(idx, f.name, f"{col[idx]} is above {f.maximum:g}", "range")
+            if f.references:
+                ref_table, ref_col = f.references.split(".")
+                if ref_table in frames:
+                    known = frames[ref_table][ref_col].drop_nulls().to_list()
+                    for idx in (col.is_not_null() & ~col.is_in(known)).arg_true().to_list():
+                        add(idx, f.name, f"{col[idx]!r} is not a known {ref_table}.{ref_col}", "reference")
+        if {"value_low", "value_high"} <= set(frame.columns):
+            lo, hi = frame["value_low"], frame["value_high"]
+            for idx in (lo > hi).fill_null(False).arg_true().to_list():
+                add(idx, "value_low", f"value_low {lo[idx]:g} is above value_high {hi[idx]:g}", "low_le_high")
+            if "unit" in frame.columns:
+                pct = frame["unit"] == "percent"
+                for idx in (pct & ((lo < 0) | (hi > 100))).fill_null(False).arg_true().to_list():
+                    add(idx, "value_high", f"a percent of {hi[idx]:g} is outside 0-100", "percent_range")
+        if {"start_year", "end_year"} <= set(frame.columns):
+            s, e = frame["start_year"], frame["end_year"]
+            for idx in (s > e).fill_null(False).arg_true().to_list():
+                add(idx, "start_year", f"start_year {s[idx]} is after end_year {e[idx]}", "start_le_end")
+        if {"line_start", "line_end"} <= set(frame.columns):
+            s, e = frame["line_start"], frame["line_end"]
+            for idx in (s > e).fill_null(False).arg_true().to_list():
+                add(idx, "line_start", f"line_start {s[idx]} is after line_end {e[idx]}", "start_le_end")
+    return problems

@@ -1,0 +1,176 @@
+"""The provenance gate: every curated number and quote is proved against the raw plan texts in data/raw.
+
+- Every quote stands verbatim in its raw file within line_start..line_end (after NFC and white-space
+  folding only).
+- Every task title's words stand in that order within its lines (flattened tables interleave cells).
+- Every value is re-read from its `value_as_printed` by the Vietnamese number parser, and that text
+  stands in the quote.
+- Every raw file is in the raw manifest with its sha256.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from sxtd_analysis.curated import Problem, _row_id
+from sxtd_analysis.numbers import parse_value
+from sxtd_analysis.schema import TABLES
+from sxtd_analysis.text import fold, read_raw_lines
+
+MANIFEST_COLUMNS = (
+    "file_name", "sha256", "original_file_name", "province_slug", "doc_type", "doc_number", "issued_on",
+    "issuing_body", "signer", "period", "programme", "notes",
+)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_manifest(raw_dir: Path) -> list[dict[str, str]]:
+    """Rows of data/raw/manifest.csv."""
+    with open(Path(raw_dir) / "manifest.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def check_raw_manifest(raw_dir: Path) -> list[Problem]:
+    """Every raw text is in the manifest, unchanged (sha256), and every manifest row has its file."""
+    raw_dir = Path(raw_dir)
+    manifest_path = raw_dir / "manifest.csv"
+    if not manifest_path.exists():
+        return [Problem(str(manifest_path), "the raw manifest is missing", check="manifest")]
+    rows = read_manifest(raw_dir)
+    problems = []
+    missing_cols = [c for c in MANIFEST_COLUMNS if rows and c not in rows[0]]
+    if missing_cols:
+        problems.append(Problem(str(manifest_path), f"missing column(s): {', '.join(missing_cols)}", line=1,
+                                check="manifest"))
+        return problems
+    listed = {r["file_name"]: (i, r) for i, r in enumerate(rows, start=2)}
+    for path in sorted(raw_dir.iterdir()):
+        if path.name == "manifest.csv" or path.name.startswith("."):
+            continue
+        if path.name not in listed:
+            problems.append(Problem(str(path), "is not in data/raw/manifest.csv", check="manifest"))
+            continue
+        line, row = listed[path.name]
+        actual = sha256_of(path)
+        if actual != row["sha256"]:
+            problems.append(Problem(str(path), f"has changed: sha256 is {actual}, the manifest (line {line}) "
+                                    f"records {row['sha256']}; raw files are immutable", check="manifest"))
+    for name, (line, _row) in listed.items():
+        if not (raw_dir / name).exists():
+            problems.append(Problem(str(manifest_path), f"lists {name}, which is not in data/raw", line=line,
+                                    check="manifest"))
+    return problems
+
+
+@cache
+def _raw_lines(path: Path) -> tuple[str, ...]:
+    return tuple(read_raw_lines(path))
+
+
+def _span(lines: tuple[str, ...], start: int, end: int) -> str:
+    return fold(" ".join(lines[start - 1: end]))
+
+
+def _find_lines(lines: tuple[str, ...], quote: str) -> str:
+    """Where a quote does stand in the file, as a hint ('' if nowhere)."""
+    needle = fold(quote)
+    words = needle.split(" ")
+    first = words[0] if words else ""
+    for i, line in enumerate(lines, start=1):
+        if first and first in line:
+            for j in range(i, min(len(lines), i + 40) + 1):
+                if needle in _span(lines, i, j):
+                    return f"; it stands at lines {i}-{j}"
+    return "; it stands nowhere in the file"
+
+
+def words_in_order(needle: str, haystack: str) -> bool:
+    """True if every word of `needle` appears in `haystack`, in order (other words may come between)."""
+    remaining = iter(fold(haystack).split(" "))
+    return all(any(word == w for w in remaining) for word in fold(needle).split(" "))
+
+
+def _check_value(row: dict, quote: str, unit_col: str = "unit") -> str | None:
+    printed = row.get("value_as_printed")
+    if printed is None:
+        return "value_as_printed is empty"
+    if fold(printed) not in fold(quote):
+        return f"value_as_printed {printed!r} is not in the quote"
+    try:
+        q = parse_value(printed)
+    except ValueError as err:
+        return str(err)
+    if "amount_vnd" in row:
+        if q.unit != "vnd" or q.low != row["amount_vnd"]:
+            return f"the quote says {q.text!r} = {q.low:,.0f} {q.unit}, the row says {row['amount_vnd']:,} vnd"
+        return None
+    got = (q.low, q.high, q.comparator, q.unit)
+    want = (row["value_low"], row["value_high"], row["comparator"], row[unit_col])
+    if got != want:
+        return (f"the number does not match its quote: {printed!r} reads as low={q.low:g}, high={q.high:g}, "
+                f"{q.comparator}, {q.unit}; the row says low={want[0]:g}, high={want[1]:g}, {want[2]}, {want[3]}")
+    return None
+
+
+def check_provenance(frames: dict[str, pl.DataFrame], raw_dir: Path, curated_dir: Path | None = None
+                     ) -> list[Problem]:
+    """Check every quote, title and value of the curated frames against the raw texts; list all failures."""
+    raw_dir = Path(raw_dir)
+    problems: list[Problem] = []
+    plans = frames.get("plans")
+    raw_of = dict(zip(plans["plan_id"], plans["raw_file"], strict=True)) if plans is not None else {}
+    for name, frame in frames.items():
+        table = TABLES[name]
+        file_name = str(Path(curated_dir or "data/curated") / table.file_name)
+        if name == "national_targets":
+            for idx, row in enumerate(frame.iter_rows(named=True)):
+                if row["is_quantified"]:
+                    msg = _check_value(row, row["quote"])
+                    if msg:
+                        problems.append(Problem(file_name, msg, line=row["_line"], row_id=_row_id(frame, table, idx),
+                                                column="value_as_printed", check="number"))
+            continue
+        if not table.has_provenance:
+            continue
+        for idx, row in enumerate(frame.iter_rows(named=True)):
+            def fail(message: str, column: str, check: str, _idx=idx, _row=row) -> None:
+                problems.append(Problem(file_name, message, line=_row["_line"],
+                                        row_id=_row_id(frame, table, _idx), column=column, check=check))
+
+            raw_file = raw_of.get(row["plan_id"])
+            if raw_file is None:
+                fail(f"plan {row['plan_id']!r} has no raw file in plans.csv", "plan_id", "quote")
+                continue
+            path = raw_dir / raw_file
+            if not path.exists():
+                fail(f"raw file {path} is missing", "plan_id", "quote")
+                continue
+            lines = _raw_lines(path)
+            start, end = row["line_start"], row["line_end"]
+            if start is None or end is None or not (1 <= start <= end <= len(lines)):
+                fail(f"lines {start}-{end} are outside {raw_file} (1-{len(lines)})", "line_start", "quote")
+                continue
+            span = _span(lines, start, end)
+            if name == "tasks":
+                if not words_in_order(row["title"], span):
+                    fail(f"the title's words do not stand in order in {raw_file} lines {start}-{end}", "title",
+                         "quote")
+                continue
+            quote = row["quote"] or ""
+            if fold(quote) not in span:
+                fail(f"the quote is not in {raw_file} lines {start}-{end}{_find_lines(lines, quote)}", "quote",
+                     "quote")
+                continue
+            if name in ("targets", "budgets"):
+                msg = _check_value(row, quote)
+                if msg:
+                    fail(msg, "value_as_printed", "number")
+    return problems
