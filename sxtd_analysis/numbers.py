@@ -16,13 +16,15 @@ _SEP = r"\s*(?:-|–|—|đến|tới)\s*"
 _PCT = r"\s*(?:%|phần\s+trăm)"
 _MONEY = r"\s*(?:(?P<mult>nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|VNĐ|VND|vnđ)\b"
 _QUAL = (r"(?P<qual>ít\s+nhất|tối\s+thiểu|không\s+dưới|không\s+ít\s+hơn|trên|tối\s+đa|không\s+quá|"
-         r"không\s+vượt\s+quá|dưới|khoảng|gần|xấp\s+xỉ|trung\s+bình)\s+")
+         r"không\s+vượt\s+quá|dưới|khoảng|gần|xấp\s+xỉ|trung\s+bình|about|around|at\s+least|at\s+most)\s+")
 
 _QUALIFIERS = {
     "ít nhất": "at_least", "tối thiểu": "at_least", "không dưới": "at_least", "không ít hơn": "at_least",
     "trên": "at_least",
     "tối đa": "at_most", "không quá": "at_most", "không vượt quá": "at_most", "dưới": "at_most",
     "khoảng": "approx", "gần": "approx", "xấp xỉ": "approx", "trung bình": "approx",
+    # English renderings of national targets
+    "about": "approx", "around": "approx", "at least": "at_least", "at most": "at_most",
 }
 _MULTIPLIERS = {None: 1, "nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000,
                 "tỉ": 1_000_000_000}

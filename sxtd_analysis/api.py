@@ -1,0 +1,144 @@
+"""Answers to the common comparison questions, from the DuckDB warehouse, as polars (or pandas) frames.
+
+These functions are what the notebooks, the reports and the CLI call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from sxtd_analysis.config import get_paths
+
+
+class DatabaseMissingError(FileNotFoundError):
+    """The DuckDB file has not been built yet."""
+
+
+def connect(database: Path | str | None = None, *, read_only: bool = True):
+    """Open the warehouse (read-only by default); `sxtd build` must have run first."""
+    import duckdb
+
+    path = Path(database) if database else get_paths().database
+    if not path.exists():
+        raise DatabaseMissingError(f"{path} does not exist; build it first with `sxtd build` (or `make build`)")
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def _frame(con, sql: str, params: list | None = None, as_pandas: bool = False):
+    frame = con.sql(sql, params=params or None).pl()
+    return frame.to_pandas() if as_pandas else frame
+
+
+def _con(con):
+    return con if con is not None else connect()
+
+
+def _slug(province: str | None, con) -> str | None:
+    from sxtd_analysis.provinces import find_province
+
+    return None if province is None else find_province(province, con)
+
+
+def list_provinces(con=None, *, as_pandas: bool = False):
+    """Provinces with plans, in Vietnamese alphabetical order, with their successor since 2025."""
+    con = _con(con)
+    return _frame(con, """
+        SELECT pr.*, (SELECT count(*) FROM plans p WHERE p.province_slug = pr.province_slug) AS n_plans
+        FROM provinces pr ORDER BY pr.name_vi COLLATE vi""", as_pandas=as_pandas)
+
+
+def target_matrix(con=None, *, indicator: str | None = None, as_pandas: bool = False):
+    """The province x indicator x year matrix of targets (view `target_matrix`), Vietnamese order."""
+    con = _con(con)
+    where, params = ("WHERE indicator_code = ?", [indicator]) if indicator else ("", [])
+    return _frame(con, f"SELECT * FROM target_matrix {where} "
+                       "ORDER BY province_name_vi COLLATE vi, indicator_code, target_year", params, as_pandas)
+
+
+def targets_for_indicator(indicator: str, con=None, *, as_pandas: bool = False):
+    """Every province's targets for one indicator, beside the national benchmark and verdict."""
+    con = _con(con)
+    known = [r[0] for r in con.execute("SELECT indicator_code FROM indicators ORDER BY 1").fetchall()]
+    if indicator not in known:
+        raise KeyError(f"unknown indicator {indicator!r}; valid: {', '.join(known)}")
+    return _frame(con, "SELECT * FROM target_alignment WHERE indicator_code = ? "
+                       "ORDER BY province_name_vi COLLATE vi, target_year, target_id", [indicator], as_pandas)
+
+
+def alignment(con=None, *, province: str | None = None, as_pandas: bool = False):
+    """Each provincial target beside its national benchmark, with the verdict (view `target_alignment`)."""
+    con = _con(con)
+    slug = _slug(province, con)
+    where, params = ("WHERE province_slug = ?", [slug]) if slug else ("", [])
+    return _frame(con, f"SELECT * FROM target_alignment {where} "
+                       "ORDER BY province_name_vi COLLATE vi, target_year, indicator_code, target_id",
+                  params, as_pandas)
+
+
+def tasks_by_agency(con=None, *, province: str | None = None, as_pandas: bool = False):
+    """Tasks per leading agency and plan (view `tasks_by_agency`), most tasks first."""
+    con = _con(con)
+    slug = _slug(province, con)
+    where, params = ("WHERE province_slug = ?", [slug]) if slug else ("", [])
+    return _frame(con, f"SELECT * FROM tasks_by_agency {where} "
+                       "ORDER BY n_tasks DESC, province_name_vi COLLATE vi, agency_code", params, as_pandas)
+
+
+@dataclass
+class ProvinceProfile:
+    """Everything a report says about one province, one frame per part."""
+
+    province: Any  # one-row frame from `list_provinces`
+    plans: Any
+    targets: Any  # target_alignment rows: targets with benchmark and verdict
+    qualitative: Any
+    tasks: Any
+    agencies: Any  # tasks_by_agency rows
+    budgets: Any
+    comparison: Any  # the matrix rows of every province for the indicators this province targets
+
+    @property
+    def slug(self) -> str:
+        col = self.province["province_slug"]
+        return col[0] if hasattr(col, "__getitem__") else col.iloc[0]
+
+    def to_pandas(self) -> ProvinceProfile:
+        return ProvinceProfile(**{f.name: getattr(self, f.name).to_pandas() for f in fields(self)})
+
+
+def province_profile(province: str, con=None, *, as_pandas: bool = False) -> ProvinceProfile:
+    """A province's plans, targets with alignment, qualitative objectives, tasks, agencies and budgets."""
+    con = _con(con)
+    slug = _slug(province, con)
+    profile = ProvinceProfile(
+        province=list_provinces(con).filter(province_slug=slug),
+        plans=_frame(con, "SELECT l.*, p.title_vi, p.doc_type, p.vision_year, p.implements_plan, p.issuing_body, "
+                          "p.signer, p.raw_file FROM province_lineage l JOIN plans p USING (plan_id, province_slug) "
+                          "WHERE province_slug = ? ORDER BY period_start_year, plan_id", [slug]),
+        targets=alignment(con, province=slug),
+        qualitative=_frame(con, "SELECT q.* FROM qualitative_objectives q JOIN plans p USING (plan_id) "
+                                "WHERE p.province_slug = ? ORDER BY q.plan_id, q.objective_id", [slug]),
+        tasks=_frame(con, """
+            SELECT t.*, a.name_vi AS lead_agency_name_vi, a.name_en AS lead_agency_name_en,
+                   (SELECT count(*) FROM task_agencies ta WHERE ta.task_id = t.task_id AND ta.role = 'partner')
+                       AS n_partners
+            FROM tasks t JOIN plans p USING (plan_id) JOIN agencies a ON a.agency_code = t.lead_agency_code
+            WHERE p.province_slug = ? ORDER BY t.plan_id, t.task_id""", [slug]),
+        agencies=tasks_by_agency(con, province=slug),
+        budgets=_frame(con, "SELECT b.* FROM budgets b JOIN plans p USING (plan_id) WHERE p.province_slug = ? "
+                            "ORDER BY b.budget_id", [slug]),
+        comparison=_frame(con, """
+            SELECT m.* FROM target_matrix m
+            WHERE m.indicator_code IN (SELECT t.indicator_code FROM targets t JOIN plans p USING (plan_id)
+                                       WHERE p.province_slug = ?)
+            ORDER BY m.indicator_code, m.province_name_vi COLLATE vi, m.target_year""", [slug]),
+    )
+    return profile.to_pandas() if as_pandas else profile
+
+
+def build_info(con=None) -> dict[str, str]:
+    """The `build_info` table as a dict: curated_hash, built_at, package_version, row counts."""
+    con = _con(con)
+    return dict(con.execute("SELECT key, value FROM build_info").fetchall())

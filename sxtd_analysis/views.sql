@@ -1,0 +1,102 @@
+-- Views of the SXTD warehouse, created by `sxtd build` after the curated tables are loaded.
+-- Each view is preceded by a `-- view: NAME: description` line that `sxtd tables` shows.
+
+-- view: province_lineage: Each plan's province and the province it belongs to since the 2025 merger, for roll-ups to today's map.
+CREATE VIEW province_lineage AS
+SELECT p.plan_id, p.province_slug, pr.name_vi AS province_name_vi, pr.name_ascii AS province_name_ascii,
+       pr.gso_code, pr.successor_slug, pr.successor_name_vi, pr.successor_gso_code, pr.is_merged,
+       p.doc_number, p.issued_on, p.period_start_year, p.period_end_year, p.programme
+FROM plans AS p JOIN provinces AS pr USING (province_slug);
+
+-- view: target_matrix: One row per province x indicator x target year: the value range, comparator, unit and quote(s); the cross-province comparison in one query.
+CREATE VIEW target_matrix AS
+SELECT pr.province_slug, pr.name_vi AS province_name_vi, t.indicator_code, i.label_vi, i.label_en,
+       t.target_year,
+       min(t.value_low) AS value_low, max(t.value_high) AS value_high,
+       CASE WHEN count(DISTINCT t.comparator) = 1 THEN any_value(t.comparator) ELSE 'mixed' END AS comparator,
+       any_value(t.unit) AS unit, count(*) AS n_targets,
+       string_agg(t.scope_note, ' | ' ORDER BY t.target_id) AS scope_note,
+       string_agg(t.quote, ' | ' ORDER BY t.target_id) AS quote,
+       string_agg(p.raw_file || ':' || t.line_start || '-' || t.line_end, '; ' ORDER BY t.target_id) AS source,
+       list(t.target_id ORDER BY t.target_id) AS target_ids,
+       list(DISTINCT t.plan_id) AS plan_ids
+FROM targets AS t
+JOIN plans AS p USING (plan_id)
+JOIN provinces AS pr USING (province_slug)
+JOIN indicators AS i USING (indicator_code)
+GROUP BY pr.province_slug, pr.name_vi, t.indicator_code, i.label_vi, i.label_en, t.target_year;
+
+-- view: target_alignment: Each provincial target beside the national benchmark for its indicator at the milestone covering its year (2020: 76/QĐ-TTg; 2021-2025 and 2026-2030: 889/QĐ-TTg), with a verdict.
+CREATE VIEW target_alignment AS
+WITH t AS (
+    SELECT t.*, p.province_slug, pr.name_vi AS province_name_vi, i.label_vi, i.label_en,
+           i.national_indicator_code, i.is_benchmark_comparable, i.direction, i.correspondence_note,
+           CASE WHEN t.target_year <= 2020 THEN '76/QĐ-TTg'
+                WHEN t.target_year <= 2030 THEN '889/QĐ-TTg' END AS benchmark_programme,
+           CASE WHEN t.target_year <= 2020 THEN 2020
+                WHEN t.target_year <= 2025 THEN 2025
+                WHEN t.target_year <= 2030 THEN 2030 END AS benchmark_year
+    FROM targets AS t
+    JOIN plans AS p USING (plan_id)
+    JOIN provinces AS pr USING (province_slug)
+    JOIN indicators AS i USING (indicator_code)
+), joined AS (
+    SELECT t.*, n.national_target_id, n.value_low AS national_value_low, n.value_high AS national_value_high,
+           n.comparator AS national_comparator, n.unit AS national_unit, n.quote AS national_quote,
+           n.is_verified AS national_is_verified
+    FROM t LEFT JOIN national_targets AS n
+      ON n.is_quantified AND n.indicator_code = t.national_indicator_code
+     AND n.programme = t.benchmark_programme AND n.milestone_year = t.benchmark_year
+)
+SELECT target_id, plan_id, province_slug, province_name_vi, indicator_code, label_vi, label_en, target_year,
+       value_low, value_high, comparator, unit, quote, line_start, line_end,
+       benchmark_programme, benchmark_year, national_target_id, national_value_low, national_value_high,
+       national_comparator, national_quote, national_is_verified,
+       CASE
+           WHEN national_target_id IS NULL OR NOT is_benchmark_comparable OR unit <> national_unit
+               THEN 'no_benchmark'
+           WHEN value_low = national_value_low AND value_high = national_value_high THEN 'equal'
+           WHEN direction = 'higher_is_stricter' AND value_low >= national_value_high THEN 'stricter'
+           WHEN direction = 'higher_is_stricter' AND value_high <= national_value_low THEN 'weaker'
+           WHEN direction = 'lower_is_stricter' AND value_high <= national_value_low THEN 'stricter'
+           WHEN direction = 'lower_is_stricter' AND value_low >= national_value_high THEN 'weaker'
+           ELSE 'overlapping'
+       END AS verdict,
+       CASE
+           WHEN benchmark_programme IS NULL THEN 'No national milestone covers ' || target_year || '.'
+           WHEN national_indicator_code IS NULL THEN 'No national indicator corresponds. '
+               || coalesce(correspondence_note, '')
+           WHEN national_target_id IS NULL THEN 'No ' || benchmark_programme || ' benchmark for '
+               || national_indicator_code || ' at the ' || benchmark_year || ' milestone.'
+           WHEN NOT is_benchmark_comparable THEN 'Not comparable: ' || coalesce(correspondence_note, '')
+           ELSE 'Province ' || value_low::VARCHAR || CASE WHEN value_high <> value_low
+                    THEN '-' || value_high::VARCHAR ELSE '' END
+                || ' vs national ' || national_value_low::VARCHAR || CASE WHEN national_value_high <> national_value_low
+                    THEN '-' || national_value_high::VARCHAR ELSE '' END
+                || ' (' || benchmark_programme || ', ' || benchmark_year || ')'
+                || CASE WHEN NOT national_is_verified THEN '; national wording seen only in English' ELSE '' END
+       END AS verdict_note
+FROM joined;
+
+-- view: tasks_by_agency: Tasks per leading agency and plan (co-leads counted for each), with partner counts and timeline.
+CREATE VIEW tasks_by_agency AS
+WITH partners AS (
+    SELECT task_id, count(*) FILTER (WHERE role = 'partner') AS n_partners FROM task_agencies GROUP BY task_id
+)
+SELECT ta.agency_code, a.name_vi AS agency_name_vi, a.name_en AS agency_name_en, a.kind AS agency_kind,
+       t.plan_id, p.province_slug, pr.name_vi AS province_name_vi,
+       count(*) AS n_tasks,
+       count(*) FILTER (WHERE t.lead_agency_code <> ta.agency_code) AS n_tasks_as_co_lead,
+       coalesce(sum(pa.n_partners), 0)::BIGINT AS n_partner_links,
+       round(coalesce(avg(pa.n_partners), 0), 2)::DOUBLE AS avg_partners_per_task,
+       min(coalesce(t.start_year, p.period_start_year)) AS first_year,
+       max(coalesce(t.end_year, p.period_end_year)) AS last_year,
+       count(*) FILTER (WHERE t.frequency IS NOT NULL) AS n_recurring_tasks
+FROM task_agencies AS ta
+JOIN tasks AS t USING (task_id)
+JOIN agencies AS a ON a.agency_code = ta.agency_code
+JOIN plans AS p ON p.plan_id = t.plan_id
+JOIN provinces AS pr ON pr.province_slug = p.province_slug
+LEFT JOIN partners AS pa ON pa.task_id = t.task_id
+WHERE ta.role = 'lead'
+GROUP BY ta.agency_code, a.name_vi, a.name_en, a.kind, t.plan_id, p.province_slug, pr.name_vi;

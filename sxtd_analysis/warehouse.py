@@ -1,0 +1,146 @@
+"""Build the DuckDB warehouse (data/sxtd.duckdb) from the curated tables in data/curated/.
+
+The build loads and checks every table, runs the provenance gate and the data validation, then writes a
+new database file beside the old one and renames it into place: a failed build leaves the previous
+database untouched, and readers that have the old file open keep reading it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from sxtd_analysis import __version__
+from sxtd_analysis.config import Paths, get_paths
+from sxtd_analysis.curated import CuratedDataError, Problem, check_integrity, load_curated
+from sxtd_analysis.schema import TABLES, create_table_sql
+
+
+class BuildError(CuratedDataError):
+    """The curated data failed a check; the database was not replaced."""
+
+
+@dataclass
+class BuildResult:
+    database: Path
+    curated_hash: str
+    row_counts: dict[str, int]
+    seconds: float
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def curated_hash(curated_dir: Path, raw_dir: Path | None = None) -> str:
+    """sha256 over the curated CSVs (and the raw manifest): the data version a build or report is made from."""
+    digest = hashlib.sha256()
+    files = [Path(curated_dir) / t.file_name for t in TABLES.values()]
+    if raw_dir is not None and (Path(raw_dir) / "manifest.csv").exists():
+        files.append(Path(raw_dir) / "manifest.csv")
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()
+
+
+def view_definitions() -> list[tuple[str, str, str]]:
+    """(name, description, CREATE VIEW statement) for every view in views.sql."""
+    sql = resources.files("sxtd_analysis").joinpath("views.sql").read_text(encoding="utf-8")
+    views = []
+    for block in re.split(r"\n(?=-- view: )", sql):
+        m = re.match(r"-- view: (\w+): (.*)\n", block)
+        if m:
+            views.append((m[1], m[2].strip(), block[m.end():].strip()))
+    return views
+
+
+def _benchmark_problems(frames) -> list[Problem]:
+    """At most one quantified national benchmark per indicator and milestone (the alignment joins on it)."""
+    nat = frames.get("national_targets")
+    if nat is None:
+        return []
+    keyed = nat.filter(nat["is_quantified"]).select("programme", "milestone_year", "indicator_code", "_line")
+    dup = keyed.select("programme", "milestone_year", "indicator_code").is_duplicated()
+    return [Problem("national_targets.csv", "a second benchmark for the same indicator and milestone",
+                    line=row["_line"], column="indicator_code", check="unique_benchmark")
+            for row in keyed.filter(dup).iter_rows(named=True)]
+
+
+def check_curated(paths: Paths, *, validate: bool = True, skip_provenance: bool = False):
+    """Load the curated tables and run every check; returns (frames, warnings) or raises BuildError."""
+    from sxtd_analysis.provenance import check_provenance, check_raw_manifest
+
+    try:
+        frames = load_curated(paths.curated_dir)
+    except CuratedDataError as err:
+        raise BuildError(err.problems) from None
+    problems = check_integrity(frames, paths.curated_dir) + _benchmark_problems(frames)
+    if not skip_provenance:
+        problems += check_raw_manifest(paths.raw_dir)
+        problems += check_provenance(frames, paths.raw_dir, paths.curated_dir)
+    if validate and not problems:
+        from sxtd_analysis.validation import validate_frames  # Great Expectations loads only here
+
+        problems += validate_frames(frames, paths.curated_dir).problems
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise BuildError(errors)
+    return frames, [p for p in problems if p.level != "error"]
+
+
+def build_database(paths: Paths | None = None, *, validate: bool = True, skip_provenance: bool = False
+                   ) -> BuildResult:
+    """Check the curated data and (re)build the DuckDB file atomically.
+
+    Args:
+        paths: project paths (default: `get_paths()`).
+        validate: run the Great Expectations suites as well as the built-in checks.
+        skip_provenance: skip the raw-text gate; only for synthetic benchmark data, never the real build.
+    """
+    import duckdb
+
+    paths = paths or get_paths()
+    started = time.perf_counter()
+    frames, warnings = check_curated(paths, validate=validate, skip_provenance=skip_provenance)
+    target = paths.database
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            counts = {}
+            for name, table in TABLES.items():
+                con.execute(create_table_sql(table))
+                frame = frames[name].select(table.column_names).sort(list(table.sort_by or table.primary_key))
+                con.register("_incoming", frame.to_arrow())
+                con.execute(f"INSERT INTO {name} SELECT * FROM _incoming")
+                con.unregister("_incoming")
+                counts[name] = frame.height
+            for _name, _desc, statement in view_definitions():
+                con.execute(statement)
+            digest = curated_hash(paths.curated_dir, paths.raw_dir)
+            con.execute("CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+            info = {
+                "curated_hash": digest,
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "package_version": __version__,
+                "duckdb_version": duckdb.__version__,
+                "validated": str(validate).lower(),
+                "provenance_checked": str(not skip_provenance).lower(),
+                **{f"rows.{k}": str(v) for k, v in counts.items()},
+            }
+            con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        raise
+    return BuildResult(target, digest, counts, time.perf_counter() - started, warnings)
