@@ -23,6 +23,7 @@ _EXPORTS = {
     "check_provenance": "sxtd_analysis.provenance",
     "parse_quantities": "sxtd_analysis.numbers",
     "get_paths": "sxtd_analysis.config",
+    "build_info": "sxtd_analysis.api",
 }
 
 __all__ = ["__version__", *_EXPORTS]

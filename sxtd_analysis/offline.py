@@ -1,0 +1,55 @@
+"""Altair charts that draw with no network: an Altair renderer that embeds Vega once per notebook.
+
+The first chart of a kernel session carries the Vega/Vega-Lite/Vega-Embed bundle from vl-convert
+(about 0.9 MB); every chart is then a <div> and a `vegaEmbed(...)` call, so executed notebooks and the
+HTML reports made from them draw their charts, tooltips included, opened from disk without a network.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from functools import cache
+
+RENDERER = "sxtd_offline"
+_state = {"bundle_emitted": False}
+
+
+@cache
+def javascript_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one script that defines `window.vegaEmbed`."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+
+
+def _script(js: str) -> str:
+    return f"<script>{js}</script>"
+
+
+def chart_html(spec: dict, *, include_bundle: bool) -> str:
+    """HTML for one chart: a div and the call that draws it (waiting for the bundle if needed)."""
+    div_id = f"sxtd-chart-{uuid.uuid4().hex[:12]}"
+    payload = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
+    call = (f"(function draw(){{if(!window.vegaEmbed){{return setTimeout(draw,50);}}"
+            f"vegaEmbed('#{div_id}',{payload},{{actions:false,renderer:'svg'}})"
+            f".catch(function(e){{document.getElementById('{div_id}').textContent='Chart failed: '+e;}});}})();")
+    bundle = _script(javascript_bundle()) if include_bundle else ""
+    return f'{bundle}<div id="{div_id}" class="sxtd-chart"></div>{_script(call)}'
+
+
+def offline_renderer(spec: dict, **_: object) -> dict[str, str]:
+    """Altair renderer: the bundle with the first chart of the session, then div + vegaEmbed per chart."""
+    html = chart_html(spec, include_bundle=not _state["bundle_emitted"])
+    _state["bundle_emitted"] = True
+    return {"text/html": html}
+
+
+def enable_renderer() -> None:
+    """Register and enable the offline renderer (call once at the top of a notebook)."""
+    import altair as alt
+
+    if RENDERER not in alt.renderers.names():
+        alt.renderers.register(RENDERER, offline_renderer)
+    alt.renderers.enable(RENDERER)
+    _state["bundle_emitted"] = False
