@@ -36,7 +36,7 @@ _PATTERN = re.compile(
 )
 # Context that makes a bare number a date, a year, a document number or a list label rather than a value.
 _NOT_A_VALUE_BEFORE = re.compile(
-    r"(?:số|ngày|tháng|năm|giai\s+đoạn|thời\s+kỳ|khóa|lần\s+thứ|điều|khoản|mục|phụ\s+lục|quyết\s+định|"
+    r"(?:số|ngày|tháng|năm|giai\s+đoạn|thời\s+kỳ|khóa|lần\s+thứ|điều|khoản|mục|phụ\s+lục|quyết\s+định|loại|hạng|cấp|nhóm|"
     r"nghị\s+quyết|kế\s+hoạch|/)\s*$",
     flags=re.IGNORECASE,
 )

@@ -120,6 +120,33 @@ def _check_value(row: dict, quote: str, unit_col: str = "unit") -> str | None:
     return None
 
 
+def _check_row(table: str, row: dict, raw_of: dict[str, str], raw_dir: Path) -> tuple[str, str, str] | None:
+    """(message, column, check) for a row that fails the gate, or None."""
+    raw_file = raw_of.get(row["plan_id"])
+    if raw_file is None:
+        return f"plan {row['plan_id']!r} has no raw file in plans.csv", "plan_id", "quote"
+    path = raw_dir / raw_file
+    if not path.exists():
+        return f"raw file {path} is missing", "plan_id", "quote"
+    lines = _raw_lines(path)
+    start, end = row["line_start"], row["line_end"]
+    if start is None or end is None or not (1 <= start <= end <= len(lines)):
+        return f"lines {start}-{end} are outside {raw_file} (1-{len(lines)})", "line_start", "quote"
+    span = _span(lines, start, end)
+    if table == "tasks":
+        if not words_in_order(row["title"], span):
+            return f"the title's words do not stand in order in {raw_file} lines {start}-{end}", "title", "quote"
+        return None
+    quote = row["quote"] or ""
+    if fold(quote) not in span:
+        return f"the quote is not in {raw_file} lines {start}-{end}{_find_lines(lines, quote)}", "quote", "quote"
+    if table in ("targets", "budgets"):
+        message = _check_value(row, quote)
+        if message:
+            return message, "value_as_printed", "number"
+    return None
+
+
 def check_provenance(frames: dict[str, pl.DataFrame], raw_dir: Path, curated_dir: Path | None = None
                      ) -> list[Problem]:
     """Check every quote, title and value of the curated frames against the raw texts; list all failures."""
@@ -129,48 +156,17 @@ def check_provenance(frames: dict[str, pl.DataFrame], raw_dir: Path, curated_dir
     raw_of = dict(zip(plans["plan_id"], plans["raw_file"], strict=True)) if plans is not None else {}
     for name, frame in frames.items():
         table = TABLES[name]
+        if name != "national_targets" and not table.has_provenance:
+            continue
         file_name = str(Path(curated_dir or "data/curated") / table.file_name)
-        if name == "national_targets":
-            for idx, row in enumerate(frame.iter_rows(named=True)):
-                if row["is_quantified"]:
-                    msg = _check_value(row, row["quote"])
-                    if msg:
-                        problems.append(Problem(file_name, msg, line=row["_line"], row_id=_row_id(frame, table, idx),
-                                                column="value_as_printed", check="number"))
-            continue
-        if not table.has_provenance:
-            continue
         for idx, row in enumerate(frame.iter_rows(named=True)):
-            def fail(message: str, column: str, check: str, _idx=idx, _row=row) -> None:
-                problems.append(Problem(file_name, message, line=_row["_line"],
-                                        row_id=_row_id(frame, table, _idx), column=column, check=check))
-
-            raw_file = raw_of.get(row["plan_id"])
-            if raw_file is None:
-                fail(f"plan {row['plan_id']!r} has no raw file in plans.csv", "plan_id", "quote")
-                continue
-            path = raw_dir / raw_file
-            if not path.exists():
-                fail(f"raw file {path} is missing", "plan_id", "quote")
-                continue
-            lines = _raw_lines(path)
-            start, end = row["line_start"], row["line_end"]
-            if start is None or end is None or not (1 <= start <= end <= len(lines)):
-                fail(f"lines {start}-{end} are outside {raw_file} (1-{len(lines)})", "line_start", "quote")
-                continue
-            span = _span(lines, start, end)
-            if name == "tasks":
-                if not words_in_order(row["title"], span):
-                    fail(f"the title's words do not stand in order in {raw_file} lines {start}-{end}", "title",
-                         "quote")
-                continue
-            quote = row["quote"] or ""
-            if fold(quote) not in span:
-                fail(f"the quote is not in {raw_file} lines {start}-{end}{_find_lines(lines, quote)}", "quote",
-                     "quote")
-                continue
-            if name in ("targets", "budgets"):
-                msg = _check_value(row, quote)
-                if msg:
-                    fail(msg, "value_as_printed", "number")
+            if name == "national_targets":
+                message = _check_value(row, row["quote"]) if row["is_quantified"] else None
+                failure = (message, "value_as_printed", "number") if message else None
+            else:
+                failure = _check_row(name, row, raw_of, raw_dir)
+            if failure:
+                message, column, check = failure
+                problems.append(Problem(file_name, message, line=row["_line"], row_id=_row_id(frame, table, idx),
+                                        column=column, check=check))
     return problems

@@ -364,3 +364,55 @@ def data_dictionary_markdown() -> str:
                        f"{'; '.join(allowed)} |")
         out.append("")
     return "\n".join(out)
+
+
+#: Meanings of the columns that views compute (other view columns carry a curated field's name and meaning).
+DERIVED_COLUMNS: dict[str, str] = {
+    "province_name_vi": "Vietnamese name of the plan's province.",
+    "province_name_ascii": "The province's name without diacritics.",
+    "label_vi": "Indicator label in Vietnamese.",
+    "label_en": "Indicator label in English.",
+    "n_targets": "Number of targets aggregated in the row.",
+    "source": "raw_file:line_start-line_end of each quote.",
+    "target_ids": "Targets aggregated in the row.",
+    "plan_ids": "Plans the row's targets come from.",
+    "benchmark_programme": "National programme whose milestone covers the target year (2020: 76/QĐ-TTg; "
+                           "2021-2030: 889/QĐ-TTg).",
+    "benchmark_year": "National milestone compared with (2020, 2025 or 2030).",
+    "national_value_low": "Lower end of the national benchmark.",
+    "national_value_high": "Upper end of the national benchmark.",
+    "national_comparator": "How the national value is stated.",
+    "national_quote": "Wording of the national benchmark.",
+    "national_is_verified": "True where the national benchmark's Vietnamese wording was seen.",
+    "verdict": "The province's target against the benchmark: stricter, equal, weaker, overlapping (ranges "
+               "overlap) or no_benchmark; for reductions a larger cut, for coverages a larger share is stricter.",
+    "verdict_note": "Why the verdict is what it is, in words.",
+    "agency_name_vi": "Agency's Vietnamese name.",
+    "agency_name_en": "Agency's English name.",
+    "agency_kind": "Kind of body.",
+    "n_tasks": "Tasks the agency leads (alone or as co-lead) in the plan.",
+    "n_tasks_as_co_lead": "Of those, tasks where it is not the first lead.",
+    "n_partner_links": "Partner agencies summed over those tasks.",
+    "avg_partners_per_task": "Average number of partner agencies per task.",
+    "first_year": "Earliest start year of those tasks (plan start where none is printed).",
+    "last_year": "Latest end year of those tasks (plan end where none is printed).",
+    "n_recurring_tasks": "Tasks with a printed frequency (thường xuyên, hàng năm...).",
+    "key": "Build fact: curated_hash, built_at, package_version, duckdb_version, rows.<table>.",
+    "value": "Its value.",
+}
+
+
+def column_meaning(column: str, table: str | None = None) -> str:
+    """Meaning of a column of a table or view, from the one definition of fields."""
+    if table in TABLES:
+        try:
+            return TABLES[table].field(column).description
+        except KeyError:
+            pass
+    if column in DERIVED_COLUMNS:
+        return DERIVED_COLUMNS[column]
+    for t in TABLES.values():
+        for f in t.fields:
+            if f.name == column:
+                return f.description
+    return ""

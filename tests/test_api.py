@@ -1,0 +1,99 @@
+"""The library API: province lookup, Vietnamese order, polars and pandas answers."""
+
+import pandas as pd
+import polars as pl
+import pytest
+
+import sxtd_analysis as sx
+from sxtd_analysis.provinces import UnknownProvinceError, match_province
+from sxtd_analysis.warehouse import build_database
+from tests.helpers import copy_project_data
+
+PROVINCES = [
+    {"province_slug": "ha-tinh", "name_vi": "Hà Tĩnh", "name_ascii": "Ha Tinh"},
+    {"province_slug": "dong-thap", "name_vi": "Đồng Tháp", "name_ascii": "Dong Thap"},
+]
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    paths = copy_project_data(tmp_path_factory.mktemp("api"))
+    build_database(paths, validate=False)
+    con = sx.connect(paths.database)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("name", ["Ha Tinh", "hà tĩnh", "ha-tinh", "HA TINH", "Hà  Tĩnh", "Tỉnh Hà Tĩnh", "ha_tinh"])
+def test_province_found_by_any_name_form(name):
+    assert match_province(name, PROVINCES) == "ha-tinh"
+
+
+def test_dong_thap_typed_without_the_stroked_d():
+    assert match_province("Dong Thap", PROVINCES) == "dong-thap"
+
+
+def test_unknown_province_lists_valid_ones():
+    with pytest.raises(UnknownProvinceError, match=r"unknown province 'Hà Nội'; valid: Hà Tĩnh \(ha-tinh\)"):
+        match_province("Hà Nội", PROVINCES)
+
+
+def test_connect_is_read_only(con):
+    with pytest.raises(Exception, match="read-only"):
+        con.execute("DELETE FROM targets")
+
+
+def test_connect_without_database_says_how_to_build(tmp_path):
+    with pytest.raises(FileNotFoundError, match="sxtd build"):
+        sx.connect(tmp_path / "none.duckdb")
+
+
+def test_provinces_sort_in_vietnamese_order(con):
+    # Đ sorts after D and before E, not after Z
+    assert sx.list_provinces(con)["name_vi"].to_list() == ["Đồng Tháp", "Hà Tĩnh", "Hòa Bình", "Thái Nguyên"]
+
+
+def test_answers_in_polars_or_pandas(con):
+    assert isinstance(sx.target_matrix(con), pl.DataFrame)
+    assert isinstance(sx.target_matrix(con, as_pandas=True), pd.DataFrame)
+
+
+def test_targets_for_indicator_across_provinces(con):
+    df = sx.targets_for_indicator("supermarket_eco_packaging", con)
+    assert df.select("province_slug", "target_year", "value_low", "verdict").rows() == [
+        ("dong-thap", 2023, 80.0, "weaker"),
+        ("ha-tinh", 2025, 85.0, "equal"),
+        ("hoa-binh", 2025, 85.0, "equal"),
+        ("hoa-binh", 2030, 100.0, "equal"),
+    ]
+    with pytest.raises(KeyError, match="valid: "):
+        sx.targets_for_indicator("nope", con)
+
+
+def test_alignment_filters_by_province_name(con):
+    df = sx.alignment(con, province="Thai Nguyen")
+    assert set(df["province_slug"]) == {"thai-nguyen"} and df.height == 8
+    assert df.filter(pl.col("indicator_code") == "clean_technology_roadmap")["verdict"].to_list() == ["equal"]
+
+
+def test_province_profile(con):
+    profile = sx.province_profile("hoa binh", con)
+    assert profile.slug == "hoa-binh"
+    assert profile.province["successor_name_vi"].to_list() == ["Phú Thọ"]
+    assert profile.plans["doc_number"].to_list() == ["2583/QĐ-UBND"]
+    assert profile.targets.height == 9 and profile.tasks.height == 18
+    assert set(profile.comparison["province_slug"]) == {"dong-thap", "ha-tinh", "hoa-binh"}
+    pandas_profile = sx.province_profile("hoa-binh", con, as_pandas=True)
+    assert isinstance(pandas_profile.tasks, pd.DataFrame)
+
+
+def test_tasks_by_agency_doit_leads_most(con):
+    top = sx.tasks_by_agency(con).group_by("agency_code").agg(pl.col("n_tasks").sum()).sort("n_tasks",
+                                                                                              descending=True)
+    assert top["agency_code"][0] == "doit"
+
+
+def test_province_lineage_rolls_up_to_2025_map(con):
+    rows = con.execute("SELECT province_slug, successor_slug FROM province_lineage ORDER BY 1").fetchall()
+    assert rows == [("dong-thap", "dong-thap"), ("ha-tinh", "ha-tinh"), ("hoa-binh", "phu-tho"),
+                    ("thai-nguyen", "thai-nguyen")]
