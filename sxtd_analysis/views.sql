@@ -1,6 +1,9 @@
 -- Views of the SXTD warehouse, created by `sxtd build` after the curated tables are loaded.
 -- Each view is preceded by a `-- view: NAME: description` line that `sxtd tables` shows.
 
+-- macro: _num: a number as text without a trailing .0 (50.0 -> 50, 7.5 -> 7.5).
+CREATE MACRO _num(x) AS regexp_replace(x::VARCHAR, '\.0$', '');
+
 -- view: province_lineage: Each plan's province and the province it belongs to since the 2025 merger, for roll-ups to today's map.
 CREATE VIEW province_lineage AS
 SELECT p.plan_id, p.province_slug, pr.name_vi AS province_name_vi, pr.name_ascii AS province_name_ascii,
@@ -69,11 +72,13 @@ SELECT target_id, plan_id, province_slug, province_name_vi, indicator_code, labe
            WHEN national_target_id IS NULL THEN 'No ' || benchmark_programme || ' benchmark for '
                || national_indicator_code || ' at the ' || benchmark_year || ' milestone.'
            WHEN NOT is_benchmark_comparable THEN 'Not comparable: ' || coalesce(correspondence_note, '')
-           ELSE 'Province ' || value_low::VARCHAR || CASE WHEN value_high <> value_low
-                    THEN '-' || value_high::VARCHAR ELSE '' END
-                || ' vs national ' || national_value_low::VARCHAR || CASE WHEN national_value_high <> national_value_low
-                    THEN '-' || national_value_high::VARCHAR ELSE '' END
+           ELSE 'Province ' || _num(value_low) || CASE WHEN value_high <> value_low
+                    THEN '-' || _num(value_high) ELSE '' END
+                || ' vs national ' || _num(national_value_low) || CASE WHEN national_value_high <> national_value_low
+                    THEN '-' || _num(national_value_high) ELSE '' END
                 || ' (' || benchmark_programme || ', ' || benchmark_year || ')'
+                || CASE WHEN target_year < benchmark_year
+                    THEN '; the target is for ' || target_year || ', before the milestone' ELSE '' END
                 || CASE WHEN NOT national_is_verified THEN '; national wording seen only in English' ELSE '' END
        END AS verdict_note
 FROM joined;

@@ -48,13 +48,13 @@ def curated_hash(curated_dir: Path, raw_dir: Path | None = None) -> str:
 
 
 def view_definitions() -> list[tuple[str, str, str]]:
-    """(name, description, CREATE VIEW statement) for every view in views.sql."""
+    """(name, description, CREATE statement) for every macro and view in views.sql, in order."""
     sql = resources.files("sxtd_analysis").joinpath("views.sql").read_text(encoding="utf-8")
     views = []
-    for block in re.split(r"\n(?=-- view: )", sql):
-        m = re.match(r"-- view: (\w+): (.*)\n", block)
+    for block in re.split(r"\n(?=-- (?:view|macro): )", sql):
+        m = re.match(r"-- (view|macro): (\w+): (.*)\n", block)
         if m:
-            views.append((m[1], m[2].strip(), block[m.end():].strip()))
+            views.append((m[2], m[3].strip(), block[m.end():].strip()))
     return views
 
 

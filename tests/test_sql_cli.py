@@ -97,3 +97,21 @@ def test_describe_shows_meanings(root):
 def test_missing_database_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["--root", str(tmp_path), "sql", "SELECT 1"])
     assert result.exit_code == 1 and "sxtd build" in result.output
+
+
+def _readme_queries():
+    from tests.helpers import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    import re
+
+    return re.findall(r'^\s*sxtd sql "([^"]+)"\s*$', text, flags=re.M)
+
+
+def test_readme_queries_answer(root):
+    queries = _readme_queries()
+    assert len(queries) >= 3
+    for query in queries:
+        result = run(root, "sql", query)
+        assert result.exit_code == 0, result.output
+        assert "(0 rows)" not in result.output, query
