@@ -41,12 +41,18 @@ def _slug(province: str | None, con) -> str | None:
     return None if province is None else find_province(province, con)
 
 
-def list_provinces(con=None, *, as_pandas: bool = False):
-    """Provinces with plans, in Vietnamese alphabetical order, with their successor since 2025."""
+def list_provinces(con=None, *, with_plans: bool = True, as_pandas: bool = False):
+    """Provinces in Vietnamese alphabetical order, with their successor since 2025.
+
+    Only those with a plan in the database, unless `with_plans=False` (all 63 former provinces).
+    """
     con = _con(con)
-    return _frame(con, """
-        SELECT pr.*, (SELECT count(*) FROM plans p WHERE p.province_slug = pr.province_slug) AS n_plans
-        FROM provinces pr ORDER BY pr.name_vi COLLATE vi""", as_pandas=as_pandas)
+    frame = _frame(con, """
+        SELECT * FROM (
+            SELECT pr.*, (SELECT count(*) FROM plans p WHERE p.province_slug = pr.province_slug) AS n_plans
+            FROM provinces pr)
+        WHERE n_plans > 0 OR NOT ? ORDER BY name_vi COLLATE vi""", [with_plans])
+    return frame.to_pandas() if as_pandas else frame
 
 
 def target_matrix(con=None, *, indicator: str | None = None, as_pandas: bool = False):

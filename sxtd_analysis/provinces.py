@@ -31,12 +31,16 @@ def match_province(name: str, provinces: Iterable[Mapping[str, str]]) -> str:
     raise UnknownProvinceError(f"unknown province {name!r}; valid: {valid}")
 
 
-def find_province(name: str, con=None) -> str:
-    """Slug of a province of the database (see `match_province`); raises UnknownProvinceError."""
+def find_province(name: str, con=None, *, with_plans: bool = True) -> str:
+    """Slug of a province of the database (see `match_province`); raises UnknownProvinceError.
+
+    By default only provinces that have a plan in the database count (and are listed as valid).
+    """
     from sxtd_analysis.api import connect
 
     con = con or connect()
-    rows = con.execute("SELECT province_slug, name_vi, name_ascii FROM provinces "
-                   "ORDER BY name_vi COLLATE vi").fetchall()
+    where = "WHERE province_slug IN (SELECT province_slug FROM plans)" if with_plans else ""
+    rows = con.execute(f"SELECT province_slug, name_vi, name_ascii FROM provinces {where} "
+                       "ORDER BY name_vi COLLATE vi").fetchall()
     return match_province(name, [dict(zip(("province_slug", "name_vi", "name_ascii"), r, strict=True))
                                  for r in rows])

@@ -57,3 +57,15 @@ def test_every_task_has_its_lead_among_its_agencies():
     leads = set(frames["task_agencies"].filter(role="lead").select("task_id", "agency_code").iter_rows())
     for task_id, code in frames["tasks"].select("task_id", "lead_agency_code").iter_rows():
         assert (task_id, code) in leads
+
+
+def test_all_63_former_provinces_roll_up_to_the_34_of_2025():
+    rows = read_rows(CURATED / "provinces.csv")
+    assert len(rows) == 63 and len({r["gso_code"] for r in rows}) == 63
+    successors = {r["successor_gso_code"] for r in rows}
+    assert len(successors) == 34
+    merged_into = {}
+    for r in rows:
+        merged_into.setdefault(r["successor_gso_code"], []).append(r)
+    for row in rows:
+        assert (row["is_merged"] == "true") == (len(merged_into[row["successor_gso_code"]]) > 1)
