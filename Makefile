@@ -50,7 +50,10 @@ validate: setup ## run the provenance gate and the Great Expectations suites
 	$(BIN)/sxtd validate
 
 report: setup ## set up, build, validate and render every report into reports/
-	$(BIN)/sxtd info
+	$(BIN)/sxtd validate
+	$(BIN)/sxtd build
+	$(BIN)/sxtd report --all --jobs $(JOBS)
+	@echo "open $(CURDIR)/reports/index.html"
 
 test: setup ## run ruff and the whole test suite
 	$(BIN)/ruff check sxtd_analysis tests benchmarks

@@ -190,5 +190,146 @@ def dictionary(ctx: click.Context, check: bool) -> None:
     click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.option("--province", "provinces", multiple=True, metavar="NAME",
+              help="Render this province's report (slug, Vietnamese name or name without diacritics); repeatable.")
+@click.option("--all", "render_everything", is_flag=True,
+              help="Render every province, the comparison report and index.html.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the reports (default: reports/ or $SXTD_REPORTS_DIR).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Notebooks run at once, each in its own kernel (default: the number of cores).")
+@click.option("--if-changed", is_flag=True,
+              help="With --all: do nothing unless the curated data, the notebooks or the package changed "
+                   "since the last successful run (for cron/systemd timers).")
+@click.pass_context
+def report(ctx: click.Context, provinces: tuple[str, ...], render_everything: bool, out_dir: Path | None,
+           jobs: int | None, if_changed: bool) -> None:
+    """Render HTML reports from the notebooks with papermill: one province, or all of them.
+
+    Each report runs notebooks/province_profile.ipynb for one province (`--province "Ha Tinh"`), hides the
+    code, says when and from which data version (curated hash) it was made, and works offline, alone.
+    `--all` also renders the comparison (notebooks/02-compare-targets.ipynb) and index.html. A failing
+    notebook does not stop the others: its executed copy is kept in <out>/failed/ and the exit code is 1.
+    """
+    from sxtd_analysis.api import DatabaseMissingError
+    from sxtd_analysis.provinces import UnknownProvinceError
+    from sxtd_analysis.reports import ReportError, render_all, render_provinces, summary_lines
+
+    if render_everything == bool(provinces):
+        raise click.UsageError("give --province NAME (one or more) or --all")
+    if if_changed and not render_everything:
+        raise click.UsageError("--if-changed goes with --all")
+    paths = _paths(ctx)
+    out_dir = out_dir or paths.reports_dir
+    bar = None
+
+    def progress(done: int, total: int, result) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"Rendering {total} report(s)", show_pos=True,
+                                    item_show_func=lambda r: r and f"{r.key} {'ok' if r.ok else 'FAILED'}")
+            bar.__enter__()
+        if result is not None:
+            bar.update(1, current_item=result)
+
+    try:
+        if render_everything:
+            summary = render_all(paths=paths, out_dir=out_dir, jobs=jobs, if_changed=if_changed,
+                                 progress=progress)
+        else:
+            summary = render_provinces(provinces, paths=paths, out_dir=out_dir, jobs=jobs, progress=progress)
+    except (UnknownProvinceError, DatabaseMissingError, ReportError) as err:
+        raise UserError(str(err)) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if summary.skipped:
+        click.echo(f"reports are up to date, nothing to do: {summary.reason}")
+        return
+    for line in summary_lines(summary):
+        click.echo(line, err=line.startswith("FAILED"))
+    if not summary.ok:
+        raise UserError(f"{len(summary.failed)} of {len(summary.results)} reports failed; the others were "
+                        f"rendered, earlier reports of the failed ones were kept")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the draft CSVs into (created if missing).")
+@click.option("--province", default=None, metavar="NAME",
+              help="Province of the plan (slug, Vietnamese name or name without diacritics), resolved against "
+                   "data/curated/provinces.csv; guessed from the header's 'tỉnh X' when not given.")
+@click.pass_context
+def extract(ctx: click.Context, file: Path, out_dir: Path, province: str | None) -> None:
+    """Draft the curated rows of a new plan from its plain text, for review.
+
+    Reads FILE (UTF-8 text; a BOM, decomposed Unicode, Windows line ends, no-break spaces and tabs are
+    accepted; a PDF, a Word file, a binary or a legacy encoding such as Windows-1258 or TCVN3 is refused)
+    and writes into --out: targets_draft.csv (each number of the objectives section, MỤC TIÊU, with its
+    quote, line span, value, guessed target year and suggested indicator_code), tasks_draft.csv (the rows of
+    an appendix task table, lead agencies matched to agency_aliases.csv), plan_draft.csv (the header's
+    facts) and manifest_draft.csv (its row for data/raw/manifest.csv). Columns are those of the curated
+    tables followed by review columns (indicator_confidence, reason, lead_agency_as_printed): check every
+    row against the text, delete the review columns, then move the rows into data/curated/.
+    """
+    from sxtd_analysis.extract import extract_plan, write_drafts
+    from sxtd_analysis.provinces import UnknownProvinceError
+    from sxtd_analysis.text import TextFileError
+
+    if not file.is_file():
+        raise UserError(f"{file}: no such file")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"--out {out_dir}: exists and is not a folder")
+    try:
+        draft = extract_plan(file, _paths(ctx).curated_dir, province=province)
+    except (TextFileError, UnknownProvinceError) as err:
+        raise UserError(" ".join(str(err).split())) from None
+    written = write_drafts(draft, out_dir)
+    for warning in draft.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    unsure = sum(not t["indicator_code"] or float(t["indicator_confidence"]) < 0.5 for t in draft.targets)
+    click.echo(f"{file.name}: {len(draft.targets)} target(s) ({unsure} with no or an unsure indicator), "
+               f"{len(draft.tasks)} task(s), plan {draft.plan['plan_id']} ({draft.plan['province_slug'] or '?'})")
+    for path in written.values():
+        click.echo(f"  wrote {path}")
+
+
+@main.command()
+@click.option("--data-dir", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Curated folder to validate instead of data/curated (the raw texts stay the project's).")
+@click.pass_context
+def validate(ctx: click.Context, data_dir: Path | None) -> None:
+    """Validate the curated tables: the provenance gate, then a Great Expectations suite per table.
+
+    Prints each failure with its table, column and check and a few offending rows (id and CSV line), writes
+    GX Data Docs into <reports>/validation/ and exits with code 1 if anything fails. The database is not
+    touched.
+    """
+    from sxtd_analysis.curated import CuratedDataError
+    from sxtd_analysis.text import TextFileError
+    from sxtd_analysis.validation import format_problems, validate_curated
+
+    paths = _paths(ctx)
+    if data_dir is not None:
+        paths = paths.with_overrides(curated_dir=data_dir)
+    try:
+        report = validate_curated(paths, data_docs_dir=paths.reports_dir / "validation")
+    except CuratedDataError as err:
+        click.echo("\n".join(format_problems(err.problems)))
+        raise UserError(f"validation failed: {len(err.problems)} problem(s) reading the curated files in "
+                        f"{paths.curated_dir}; fix them first (nothing else was checked)") from None
+    except TextFileError as err:
+        raise UserError(f"validation failed: {err}") from None
+    if report.problems:
+        click.echo("\n".join(format_problems(report.problems)))
+    if report.docs_index is not None:
+        click.echo(f"Data Docs: {report.docs_index}")
+    if not report.success:
+        raise UserError(report.summary())
+    click.echo(report.summary())
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

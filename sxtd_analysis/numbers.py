@@ -1,8 +1,9 @@
 """Parser of the number forms Vietnamese plans use for targets and amounts.
 
 Handles "5-8%", "5 - 8%", "từ 5 đến 8%", "từ 42% đến 45%", "01- 02 mô hình", "20 đến 30", "7,5%",
-"ít nhất 40%", "khoảng 50%", "3.235.715.000 đồng", "1,5 tỷ đồng". Used by the provenance gate to re-read
-every curated number from its quote, and by the extraction assistant to find candidate targets.
+"ít nhất 40%", "khoảng 50%", "50% trở lên", "5 ÷ 8%", "3.235.715.000 đồng", "1,5 tỷ đồng". Used by the
+provenance gate to re-read every curated number from its quote, and by the extraction assistant to find
+candidate targets.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 # A number: digits with '.' as thousands separator (3.235.715.000) and ',' as decimal mark (7,5).
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
-_SEP = r"\s*(?:-|–|—|đến|tới)\s*"
+_SEP = r"\s*(?:-|–|—|÷|~|đến|tới)\s*"
 _PCT = r"\s*(?:%|phần\s+trăm)"
 _MONEY = r"\s*(?:(?P<mult>nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|VNĐ|VND|vnđ)\b"
 _QUAL = (r"(?P<qual>ít\s+nhất|tối\s+thiểu|không\s+dưới|không\s+ít\s+hơn|trên|tối\s+đa|không\s+quá|"
@@ -31,16 +32,22 @@ _MULTIPLIERS = {None: 1, "nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, 
 
 _PATTERN = re.compile(
     rf"(?:{_QUAL})?(?P<from>từ\s+)?(?P<low>{_NUM})(?P<lowpct>{_PCT})?"
-    rf"(?:{_SEP}(?P<high>{_NUM}))?(?:(?P<pct>{_PCT})|{_MONEY})?",
+    rf"(?:{_SEP}(?P<high>{_NUM}))?(?:(?P<pct>{_PCT})|{_MONEY})?"
+    r"(?:\s+(?P<suffix>trở\s+lên|trở\s+xuống)\b)?",  # "50% trở lên": 50% or more
     flags=re.IGNORECASE,
 )
+_SUFFIXES = {"trở lên": "at_least", "trở xuống": "at_most"}
 # Context that makes a bare number a date, a year, a document number or a list label rather than a value.
 _NOT_A_VALUE_BEFORE = re.compile(
     r"(?:số|ngày|tháng|năm|giai\s+đoạn|thời\s+kỳ|khóa|lần\s+thứ|điều|khoản|mục|phụ\s+lục|quyết\s+định|loại|hạng|cấp|nhóm|"
-    r"nghị\s+quyết|kế\s+hoạch|/)\s*$",
+    r"nghị\s+quyết|kế\s+hoạch|/|"
+    r"\bmục\s+tiêu|\bchỉ\s+thị|\bthông\s+tư|\bnghị\s+định|\bcông\s+văn|\btờ\s+trình|\btrang|"
+    r"\bchương(?:\s+trình)?|\btiêu\s+chí|\bquý|\biso|\btcvn|\bqcvn)\s*$",
     flags=re.IGNORECASE,
 )
-_NOT_A_VALUE_AFTER = re.compile(r"^\s*(?:/|\.\s|\)|[a-zđ]\))", flags=re.IGNORECASE)
+_NOT_A_VALUE_AFTER = re.compile(r"^\s*(?:/|\.\s|\)|[a-zđ]\))|^\.\d{1,2}\.(?!\d)", flags=re.IGNORECASE)
+# A document code after the number: "33-CT/TW", "05-NQ/TU" (case-sensitive: upper-case letters).
+_DOC_CODE_AFTER = re.compile(r"^\s?[-–]\s?[A-ZĐ]{2,}")
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,8 @@ def _from_match(m: re.Match[str], text: str) -> Quantity | None:
         unit = "count"
         before = text[: m.start()]
         after = text[m.end():]
-        if _NOT_A_VALUE_BEFORE.search(before) or _NOT_A_VALUE_AFTER.match(after):
+        if (_NOT_A_VALUE_BEFORE.search(before) or _NOT_A_VALUE_AFTER.match(after)
+                or _DOC_CODE_AFTER.match(after)):
             return None
         if _is_year(low, m["low"]) or (m["high"] and _is_year(high, m["high"])):
             return None  # 2021-2025 is a period, 2030 a year
@@ -101,6 +109,8 @@ def _from_match(m: re.Match[str], text: str) -> Quantity | None:
         comparator = "eq"
     if m["high"] and high == low and qual:
         comparator = _QUALIFIERS[qual]
+    if m["suffix"] and comparator in ("eq", "approx"):
+        comparator = _SUFFIXES[" ".join(m["suffix"].lower().split())]
     return Quantity(low, high, comparator, unit, m.group(0).strip(), m.start(), m.end())
 
 

@@ -8,19 +8,44 @@ HTML reports made from them draw their charts, tooltips included, opened from di
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from functools import cache
+from pathlib import Path
 
 RENDERER = "sxtd_offline"
 _state = {"bundle_emitted": False}
 
 
+def _cache_dir() -> Path:
+    if os.environ.get("SXTD_CACHE_DIR"):
+        return Path(os.environ["SXTD_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sxtd-analysis"
+
+
 @cache
 def javascript_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed as one script that defines `window.vegaEmbed`."""
+    """Vega, Vega-Lite and Vega-Embed as one script that defines `window.vegaEmbed`.
+
+    Building it takes seconds, so it is kept on disk per vl-convert version ($SXTD_CACHE_DIR, else
+    ~/.cache/sxtd-analysis); where that cannot be written, it is built in memory each session.
+    """
     import vl_convert
 
-    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    path = _cache_dir() / f"vega-bundle-{vl_convert.__version__}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(bundle, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return bundle
 
 
 def _script(js: str) -> str:

@@ -110,7 +110,7 @@ def describe_objects(con) -> pl.DataFrame:
     """Tables and views with their kind, row count and one-line description."""
     rows = []
     for name, kind in _objects(con):
-        count = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        count = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
         rows.append({"name": name, "kind": kind, "rows": count, "description": _description(name)})
     return pl.DataFrame(rows, schema={"name": pl.Utf8, "kind": pl.Utf8, "rows": pl.Int64, "description": pl.Utf8})
 

@@ -68,17 +68,22 @@ def decode_text(data: bytes, source: str | Path, *, allow_bom: bool = False, all
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
+        guess = _guess_legacy(data)
+        how = ("`iconv -f CP1258 -t UTF-8 FILE > NEW`, or UniKey's converter" if guess.startswith("Windows-1258")
+               else "UniKey's converter, with the file's legacy encoding as source; iconv's CP1258 would "
+               "garble TCVN3 or VNI")
         raise TextFileError(
-            f"{name}: line {line} is not UTF-8; the file looks like {_guess_legacy(data)}. Convert it to "
-            "Unicode UTF-8 first (UniKey's converter, or `iconv -f CP1258 -t UTF-8` for Windows-1258), then "
-            "check that the diacritics read correctly"
+            f"{name}: line {line} is not UTF-8; the file looks like {guess}. Convert it to Unicode UTF-8 first "
+            f"({how}), then check that the diacritics read correctly"
         ) from None
     if not unicodedata.is_normalized("NFC", text):
         if not allow_nfd:
             bad = next(i for i, ln in enumerate(text.split("\n"), 1) if not unicodedata.is_normalized("NFC", ln))
-            raise TextFileError(f"{name}: line {bad} is in decomposed Unicode (NFD); save the file as NFC "
-                                "(composed) UTF-8, e.g. `python -c \"import unicodedata,sys; ...\"` or your "
-                                "editor's 'Unicode NFC' option")
+            raise TextFileError(f"{name}: line {bad} is in decomposed Unicode (NFD, as macOS and some editors "
+                                "write it); save the file as NFC (composed) UTF-8 with your editor's 'Unicode NFC' "
+                                "option, or run: python -c \"import sys, unicodedata as u; p = sys.argv[1]; "
+                                "t = open(p, encoding='utf-8', newline='').read(); open(p, 'w', encoding='utf-8', "
+                                "newline='').write(u.normalize('NFC', t))\" FILE")
         text = unicodedata.normalize("NFC", text)
     return text
 

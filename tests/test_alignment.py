@@ -95,4 +95,4 @@ def test_one_row_per_target(con):
     _national(con, "n1", "889/QĐ-TTg", 2025, "cut", 5, 8)
     for i in range(3):
         _target(con, f"t{i}", "cut", 5, 8, 2025)
-    assert con.execute("SELECT count(*), count(DISTINCT target_id) FROM target_alignment").fetchone() == (3, 3)
+    assert con.execute("SELECT count(*), count(DISTINCT target_id) FROM target_alignment").fetchall() == [(3, 3)]

@@ -27,7 +27,7 @@ def test_database_holds_every_curated_table_and_view(project):
     assert {"target_matrix", "target_alignment", "tasks_by_agency", "province_lineage"} <= views
     for name, table in TABLES.items():
         with open(project.curated_dir / table.file_name, encoding="utf-8") as fh:
-            assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == sum(1 for _ in csv.reader(fh)) - 1
+            assert con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] == sum(1 for _ in csv.reader(fh)) - 1
 
 
 def test_build_info_records_hash_time_and_version(project):
@@ -50,9 +50,9 @@ def test_failed_build_leaves_previous_database_untouched(project):
 
 def test_reader_with_old_file_open_is_not_broken(project):
     reader = duckdb.connect(str(project.database), read_only=True)
-    count = reader.execute("SELECT count(*) FROM targets").fetchone()[0]
+    count = reader.execute("SELECT count(*) FROM targets").fetchall()[0][0]
     build_database(project, validate=False)  # renames a new file over the open one
-    assert reader.execute("SELECT count(*) FROM targets").fetchone()[0] == count
+    assert reader.execute("SELECT count(*) FROM targets").fetchall()[0][0] == count
 
 
 def test_cli_build_reports_refusal_in_one_readable_message(project):

@@ -1,0 +1,738 @@
+"""HTML reports: the profile notebook run with papermill for each province, plus the cross-province comparison.
+
+One report per province (`reports/<slug>.html`) from `notebooks/province_profile.ipynb`, the comparison
+(`reports/comparison.html`) from `notebooks/02-compare-targets.ipynb`, and `reports/index.html` linking them.
+
+- Provinces are resolved against the database's registry (`find_province`) before any kernel starts, and
+  only the registry's own name and the database path reach the notebook, as papermill parameters.
+- Reports hide the code (no input cells, no prompts), say when and from which data version (curated hash)
+  they were made, and load nothing from any network: the template drops nbconvert's CDN scripts, and the
+  charts carry their own Vega bundle (see `sxtd_analysis.offline`).
+- Notebooks run in parallel, each in its own kernel; a failing notebook does not stop the others. Its
+  executed copy is kept in `failed/<slug>.ipynb` beside the reports, and the last good report stays.
+- `render_all(if_changed=True)` does nothing when the data, the notebooks and the package are those of the
+  last successful run (stamp file `.sxtd-reports.json` in the output folder).
+
+papermill and nbconvert are imported only when a notebook runs (they cost seconds to import).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+from sxtd_analysis import __version__
+from sxtd_analysis.config import PACKAGE_DIR, Paths, get_paths
+
+PROFILE_NOTEBOOK = "province_profile.ipynb"
+COMPARISON_NOTEBOOK = "02-compare-targets.ipynb"
+COMPARISON_KEY = "comparison"
+INDEX_NAME = "index.html"
+FAILED_DIR = "failed"
+STAMP_NAME = ".sxtd-reports.json"
+LOCK_NAME = ".sxtd-reports.lock"
+WORK_DIR = ".sxtd-work"  # executed notebooks while they run; emptied at the start of each run
+KERNEL_NAME = "python3"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+TEMPLATE_NAME = "sxtd_report"
+#: seconds one cell may run before the notebook counts as failed
+CELL_TIMEOUT = 600
+#: Jupyter/IPython folders set for the kernels (only when not already set), under <root>/.jupyter
+JUPYTER_DIRS = {
+    "JUPYTER_CONFIG_DIR": "config",
+    "JUPYTER_DATA_DIR": "data",
+    "JUPYTER_RUNTIME_DIR": "runtime",
+    "IPYTHONDIR": "ipython",
+}
+
+
+class ReportError(RuntimeError):
+    """Reports cannot be made (notebook or database missing, another run in progress, ...)."""
+
+
+class ReportFailed(ReportError):
+    """A notebook failed; `result` says where its executed copy was kept."""
+
+    def __init__(self, result: ReportResult):
+        kept = f"; executed notebook kept at {result.failed_notebook}" if result.failed_notebook else ""
+        super().__init__(f"report {result.key!r} failed: {result.error}{kept}")
+        self.result = result
+
+
+@dataclass(frozen=True)
+class Province:
+    slug: str
+    name_vi: str
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The outcome of one notebook: the report written, or why not."""
+
+    key: str  # province slug, or "comparison"
+    title: str
+    ok: bool
+    seconds: float
+    html: Path | None = None
+    error: str | None = None
+    failed_notebook: Path | None = None
+
+
+@dataclass
+class RenderSummary:
+    """What a `render_all` / `render_provinces` run did."""
+
+    out_dir: Path
+    results: list[ReportResult] = field(default_factory=list)
+    index: Path | None = None
+    skipped: bool = False
+    reason: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def failed(self) -> list[ReportResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def rendered(self) -> list[ReportResult]:
+        return [r for r in self.results if r.ok]
+
+
+#: progress(done, total, result): called with (0, total, None) before the first notebook, then after each
+Progress = Callable[[int, int, "ReportResult | None"], None]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One notebook to run and export; picklable, so it can go to a worker process."""
+
+    key: str
+    title: str
+    notebook: Path
+    parameters: dict[str, str]
+    out_dir: Path
+    provenance: dict[str, str]
+    kernel_name: str = KERNEL_NAME
+    cell_timeout: int = CELL_TIMEOUT
+
+
+# --------------------------------------------------------------------------------------------------- inputs
+
+
+def _paths(paths: Paths | None) -> Paths:
+    return paths or get_paths()
+
+
+def province_registry(database: Path | str) -> list[Province]:
+    """The provinces a report can be made for (those with a plan), in Vietnamese alphabetical order."""
+    from sxtd_analysis.api import connect, list_provinces
+
+    con = connect(database)
+    try:
+        frame = list_provinces(con)
+    finally:
+        con.close()
+    return [Province(slug, name) for slug, name in zip(frame["province_slug"], frame["name_vi"], strict=True)]
+
+
+def resolve_provinces(names: Iterable[str], *, paths: Paths | None = None) -> list[Province]:
+    """The registry's provinces for names in any form `find_province` accepts (duplicates dropped).
+
+    Raises UnknownProvinceError (listing the valid names) for the first name that matches none.
+    """
+    from sxtd_analysis.api import connect
+    from sxtd_analysis.provinces import find_province
+
+    paths = _paths(paths)
+    con = connect(paths.database)
+    try:
+        slugs = [find_province(name, con) for name in names]
+    finally:
+        con.close()
+    by_slug = {p.slug: p for p in province_registry(paths.database)}
+    return [by_slug[s] for s in dict.fromkeys(slugs)]
+
+
+def data_version(database: Path | str) -> dict[str, str]:
+    """The database's build_info (curated_hash, built_at, package_version, ...)."""
+    from sxtd_analysis.api import build_info, connect
+
+    con = connect(database)
+    try:
+        return build_info(con)
+    finally:
+        con.close()
+
+
+def notebook_paths(paths: Paths | None = None) -> tuple[Path, Path]:
+    """The province profile and comparison notebooks of the project."""
+    paths = _paths(paths)
+    return paths.notebooks_dir / PROFILE_NOTEBOOK, paths.notebooks_dir / COMPARISON_NOTEBOOK
+
+
+def _require(notebook: Path) -> Path:
+    notebook = Path(notebook).resolve()
+    if not notebook.is_file():
+        raise ReportError(f"notebook {notebook} does not exist")
+    return notebook
+
+
+def notebook_hash(notebook: Path) -> str:
+    """sha256 of what a notebook does: its cells' types, sources and tags (not its outputs or metadata)."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+
+    def text(source) -> str:
+        return "".join(source) if isinstance(source, list) else source
+
+    content = [(c.get("cell_type"), text(c.get("source", "")), sorted(c.get("metadata", {}).get("tags", [])))
+               for c in nb.get("cells", [])]
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    return hashlib.sha256(json.dumps([kernel, content], ensure_ascii=False).encode()).hexdigest()
+
+
+def _template_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((TEMPLATES_DIR / TEMPLATE_NAME).iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _provenance(info: dict[str, str], notebook: Path, generated_at: str, index_href: str = "") -> dict[str, str]:
+    return {
+        "generated_at": generated_at,
+        "curated_hash": info.get("curated_hash", "unknown"),
+        "built_at": info.get("built_at", "unknown"),
+        "db_package_version": info.get("package_version", "unknown"),
+        "package_version": __version__,
+        "notebook": notebook.name,
+        "index_href": index_href,
+    }
+
+
+# ------------------------------------------------------------------------------------------ environment
+
+
+def jupyter_environment(paths: Paths | None = None) -> dict[str, str]:
+    """Point Jupyter and IPython at project-local folders (<root>/.jupyter/...) unless already set.
+
+    Falls back to a folder in the temporary directory when the project is not writable. Sets the variables
+    in `os.environ` (the kernels inherit them) and returns the four values.
+    """
+    paths = _paths(paths)
+    base = paths.root / ".jupyter"
+    with contextlib.suppress(OSError):
+        base.mkdir(parents=True, exist_ok=True)
+    if not os.access(base, os.W_OK):
+        base = Path(tempfile.gettempdir()) / f"sxtd-jupyter-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    chosen = {}
+    for var, sub in JUPYTER_DIRS.items():
+        value = os.environ.setdefault(var, str(base / sub))
+        Path(value).mkdir(parents=True, exist_ok=True)
+        chosen[var] = value
+    return chosen
+
+
+def _kernel_manager(kernel_name: str, cwd: Path, stderr_log: Path):
+    """A kernel manager whose kernel starts in `cwd` and writes its stderr (TCP warnings...) to a log."""
+    from jupyter_client import AsyncKernelManager
+
+    class ReportKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            kw.setdefault("cwd", str(cwd))
+            with open(stderr_log, "ab") as log:
+                kw["stderr"] = log
+                return await super().start_kernel(**kw)
+
+    return ReportKernelManager(kernel_name=kernel_name)
+
+
+# --------------------------------------------------------------------------------------------- rendering
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _describe(err: BaseException) -> str:
+    ename, evalue = getattr(err, "ename", None), getattr(err, "evalue", None)
+    if ename:
+        count = getattr(err, "exec_count", None)
+        where = f" (cell [{count}])" if count is not None else ""
+        return f"{ename}: {evalue}{where}"
+    return f"{type(err).__name__}: {err}"
+
+
+def export_html(nb, *, title: str, provenance: dict[str, str]) -> str:
+    """An executed notebook as one self-contained HTML page: outputs only, no external address."""
+    from nbconvert import HTMLExporter
+
+    nb = nb.copy() if hasattr(nb, "copy") else nb
+    # Cells that show nothing (imports, parameters) would leave empty boxes once their code is hidden.
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        sanitize_html=False,
+    )
+    exporter.register_preprocessor(_tag_remover(), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "sxtd": provenance})
+    return _ensure_vega_bundle(body)
+
+
+def _tag_remover():
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    return TagRemovePreprocessor(
+        remove_cell_tags={"remove-cell", "remove_cell"},
+        remove_all_outputs_tags={"remove-output", "remove_output"},
+        enabled=True,
+    )
+
+
+def _ensure_vega_bundle(page: str) -> str:
+    """Charts of `sxtd_analysis.offline` need the Vega bundle once per page; add it if no output carried it."""
+    if 'class="sxtd-chart"' not in page or _BUNDLE_MARKER in page:
+        return page
+    from sxtd_analysis.offline import javascript_bundle  # seconds to build: only when really missing
+
+    return page.replace("</head>", f"<script>{javascript_bundle()}</script>\n</head>", 1)
+
+
+#: the statement of vl-convert's bundle that defines vegaEmbed (present once the bundle is on the page)
+_BUNDLE_MARKER = "window.vegaEmbed="
+
+
+def _run_job(job: _Job) -> ReportResult:
+    """Execute one notebook with papermill and export it; never raises (failures are results)."""
+    started = time.perf_counter()
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    (job.out_dir / WORK_DIR).mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{job.key}-", dir=job.out_dir / WORK_DIR))
+    executed = work / f"{job.key}.ipynb"
+    kernel_log = work / f"{job.key}.kernel.log"
+    failed_dir = job.out_dir / FAILED_DIR
+    try:
+        import nbformat
+        import papermill
+
+        papermill.execute_notebook(
+            str(job.notebook), str(executed),
+            parameters=dict(job.parameters),
+            kernel_name=job.kernel_name,
+            km=_kernel_manager(job.kernel_name, job.notebook.parent, kernel_log),
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            execution_timeout=job.cell_timeout,
+        )
+        nb = nbformat.read(str(executed), as_version=4)
+        page = export_html(nb, title=job.title, provenance=job.provenance)
+        problems = external_references(page, links=False)
+        if problems:
+            raise ReportError("the report would load from outside the file: " + "; ".join(problems[:5]))
+        target = job.out_dir / f"{job.key}.html"
+        _atomic_write(target, page)
+        for stale in (failed_dir / f"{job.key}.ipynb", failed_dir / f"{job.key}.log"):
+            stale.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            failed_dir.rmdir()  # only when empty
+        return ReportResult(job.key, job.title, True, time.perf_counter() - started, html=target)
+    except Exception as err:  # one notebook's failure must not stop the others
+        message = _describe(err)
+        kept = None
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        if executed.exists():
+            kept = failed_dir / f"{job.key}.ipynb"
+            os.replace(executed, kept)
+        log_text = f"{message}\n\n--- kernel stderr ---\n"
+        if kernel_log.exists():
+            log_text += kernel_log.read_text(encoding="utf-8", errors="replace")
+        (failed_dir / f"{job.key}.log").write_text(log_text, encoding="utf-8")
+        return ReportResult(job.key, job.title, False, time.perf_counter() - started, error=message,
+                            failed_notebook=kept)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _run_jobs(jobs: Sequence[_Job], workers: int | None, progress: Progress | None) -> list[ReportResult]:
+    """Run the jobs, `workers` at a time, each in its own process (in this process when workers == 1)."""
+    total = len(jobs)
+    workers = max(1, min(workers or _default_jobs(), total or 1))
+    if progress:
+        progress(0, total, None)
+    results: dict[str, ReportResult] = {}
+    if workers == 1:
+        for job in jobs:
+            results[job.key] = _run_job(job)
+            if progress:
+                progress(len(results), total, results[job.key])
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        # spawn: fresh workers, no inherited DuckDB threads or locks
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_run_job, job): job for job in jobs}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    result = future.result()
+                except Exception as err:  # the worker process itself died
+                    result = ReportResult(job.key, job.title, False, 0.0, error=_describe(err))
+                results[job.key] = result
+                if progress:
+                    progress(len(results), total, result)
+    return [results[job.key] for job in jobs]
+
+
+def _province_job(province: Province, notebook: Path, paths: Paths, out_dir: Path, provenance: dict[str, str],
+                  cell_timeout: int) -> _Job:
+    # Only the registry's own name and the database path reach the notebook, as papermill parameters.
+    return _Job(key=province.slug, title=f"{province.name_vi} — SXTD", notebook=notebook,
+                parameters={"province": province.name_vi, "database": str(paths.database)},
+                out_dir=out_dir, provenance=provenance, cell_timeout=cell_timeout)
+
+
+@contextlib.contextmanager
+def _exclusive(out_dir: Path):
+    """One report run per output folder at a time (a cron run overlapping the previous one)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(out_dir / LOCK_NAME, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise ReportError(f"another `sxtd report` is writing into {out_dir}") from err
+        shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)  # left by a run that was killed
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                (out_dir / WORK_DIR).rmdir()
+
+
+def render_provinces(provinces: Iterable[str], *, paths: Paths | None = None, out_dir: Path | str | None = None,
+                     jobs: int | None = None, progress: Progress | None = None, notebook: Path | None = None,
+                     cell_timeout: int = CELL_TIMEOUT) -> RenderSummary:
+    """Render the profile report of each named province (names in any accepted form) into `out_dir`."""
+    started = time.perf_counter()
+    paths = _paths(paths)
+    selected = resolve_provinces(provinces, paths=paths)  # refuses unknown names before any kernel starts
+    notebook = _require(notebook or notebook_paths(paths)[0])
+    out_dir = Path(out_dir or paths.reports_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    info = data_version(paths.database)
+    index_href = INDEX_NAME if (out_dir / INDEX_NAME).exists() else ""
+    provenance = _provenance(info, notebook, _now(), index_href)
+    jupyter_environment(paths)
+    with _exclusive(out_dir):
+        results = _run_jobs([_province_job(p, notebook, paths, out_dir, provenance, cell_timeout)
+                             for p in selected], jobs, progress)
+    return RenderSummary(out_dir, results, seconds=time.perf_counter() - started)
+
+
+def render_report(province: str, *, paths: Paths | None = None, out_dir: Path | str | None = None,
+                  notebook: Path | None = None, cell_timeout: int = CELL_TIMEOUT) -> Path:
+    """Render one province's report (`<out_dir>/<slug>.html`) and return its path.
+
+    Raises UnknownProvinceError before any kernel starts for an unknown name, ReportFailed if the notebook
+    fails (its executed copy is kept in `<out_dir>/failed/<slug>.ipynb`).
+    """
+    summary = render_provinces([province], paths=paths, out_dir=out_dir, jobs=1, notebook=notebook,
+                               cell_timeout=cell_timeout)
+    result = summary.results[0]
+    if not result.ok:
+        raise ReportFailed(result)
+    assert result.html is not None
+    return result.html
+
+
+def fingerprint(*, paths: Paths | None = None, notebooks: Sequence[Path] | None = None) -> dict:
+    """What the reports are made from: data version, notebook contents, package version and template."""
+    paths = _paths(paths)
+    notebooks = notebooks or notebook_paths(paths)
+    return {
+        "curated_hash": data_version(paths.database).get("curated_hash", ""),
+        "package_version": __version__,
+        "notebooks": {Path(nb).name: notebook_hash(Path(nb)) for nb in notebooks},
+        "template": _template_hash(),
+    }
+
+
+def read_stamp(out_dir: Path) -> dict | None:
+    """The stamp of the last successful `render_all` in `out_dir` (None if there is none)."""
+    try:
+        return json.loads((Path(out_dir) / STAMP_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _unchanged(stamp: dict | None, current: dict, out_dir: Path) -> bool:
+    if not stamp or stamp.get("fingerprint") != current:
+        return False
+    return all((out_dir / name).exists() for name in stamp.get("files", []))
+
+
+def render_all(*, paths: Paths | None = None, out_dir: Path | str | None = None, jobs: int | None = None,
+               if_changed: bool = False, progress: Progress | None = None,
+               profile_notebook: Path | None = None, comparison_notebook: Path | None = None,
+               cell_timeout: int = CELL_TIMEOUT) -> RenderSummary:
+    """Render every province's report, the comparison report and the index into `out_dir`.
+
+    With `if_changed`, does nothing (summary.skipped) when the curated data (build_info curated_hash),
+    the notebooks' content, the package version and the template are those of the last successful run
+    and its files are still there. Failed notebooks do not stop the others (see `RenderSummary.failed`).
+    """
+    started = time.perf_counter()
+    paths = _paths(paths)
+    default_profile, default_comparison = notebook_paths(paths)
+    profile = _require(profile_notebook or default_profile)
+    comparison = _require(comparison_notebook or default_comparison)
+    out_dir = Path(out_dir or paths.reports_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    info = data_version(paths.database)
+    current = fingerprint(paths=paths, notebooks=[profile, comparison])
+    if if_changed and _unchanged(read_stamp(out_dir), current, out_dir):
+        return RenderSummary(out_dir, skipped=True, seconds=time.perf_counter() - started,
+                             reason=f"nothing changed since the reports of {read_stamp(out_dir)['generated_at']} "
+                                    f"(data {current['curated_hash'][:12]}, sxtd {__version__})")
+    provinces = province_registry(paths.database)
+    generated_at = _now()
+    jupyter_environment(paths)
+    jobs_list = [_province_job(p, profile, paths, out_dir, _provenance(info, profile, generated_at, INDEX_NAME),
+                               cell_timeout) for p in provinces]
+    jobs_list.append(_Job(key=COMPARISON_KEY, title="Comparing provincial SXTD targets", notebook=comparison,
+                          parameters={"database": str(paths.database)}, out_dir=out_dir,
+                          provenance=_provenance(info, comparison, generated_at, INDEX_NAME),
+                          cell_timeout=cell_timeout))
+    with _exclusive(out_dir):
+        results = _run_jobs(jobs_list, jobs, progress)
+        index = write_index(out_dir, provinces=provinces, results=results, info=info, generated_at=generated_at)
+        summary = RenderSummary(out_dir, results, index=index, seconds=time.perf_counter() - started)
+        if summary.ok:
+            stamp = {"fingerprint": current, "generated_at": generated_at,
+                     "files": [INDEX_NAME, *(f"{r.key}.html" for r in results)]}
+            _atomic_write(out_dir / STAMP_NAME, json.dumps(stamp, indent=2, ensure_ascii=False) + "\n")
+    return summary
+
+
+# ------------------------------------------------------------------------------------------------- index
+
+_INDEX_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; margin: 2em auto;
+       max-width: 60em; padding: 0 1em; color: #1f2328; line-height: 1.5; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { text-align: left; padding: 0.3em 1em 0.3em 0; border-bottom: 1px solid #d0d7de; vertical-align: top; }
+code { font-size: 0.95em; }
+.failed { color: #b3261e; }
+.muted { color: #59636e; font-size: 0.9em; }
+"""
+
+
+class _Meta(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and (attrs.get("name") or "").startswith("sxtd:"):
+            self.meta[attrs["name"].removeprefix("sxtd:")] = attrs.get("content") or ""
+
+
+def report_metadata(path: Path | str) -> dict[str, str]:
+    """The provenance a report carries in its <meta name="sxtd:..."> tags (generated-at, curated-hash, ...)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            head = fh.read().split("</head>", 1)[0]
+    except OSError:
+        return {}
+    parser = _Meta()
+    parser.feed(head)
+    return parser.meta
+
+
+def write_index(out_dir: Path | str, *, provinces: Sequence[Province], results: Sequence[ReportResult],
+                info: dict[str, str], generated_at: str) -> Path:
+    """Write `<out_dir>/index.html`: links to the reports, this run's failures, and the build info."""
+    out_dir = Path(out_dir)
+    by_key = {r.key: r for r in results}
+    esc = html.escape
+
+    def row(key: str, label: str) -> str:
+        result = by_key.get(key)
+        page = out_dir / f"{key}.html"
+        link = f'<a href="{esc(page.name)}">{esc(label)}</a>' if page.exists() else esc(label)
+        if result is None or result.ok:
+            note = "" if page.exists() else '<span class="failed">no report</span>'
+        else:
+            kept = (f' — executed notebook kept in <a href="{FAILED_DIR}/{esc(key)}.ipynb">'
+                    f"{FAILED_DIR}/{esc(key)}.ipynb</a>") if result.failed_notebook else ""
+            earlier = report_metadata(page).get("generated-at") if page.exists() else None
+            shown = f"; the report shown is from {esc(earlier)}" if earlier else ""
+            note = f'<span class="failed">failed in this run: {esc(result.error or "")}{shown}</span>{kept}'
+        return f"<tr><td>{link}</td><td><code>{esc(key)}</code></td><td>{note}</td></tr>"
+
+    rows = "\n".join(row(p.slug, p.name_vi) for p in provinces)
+    comparison = row(COMPARISON_KEY, "Comparison of the provinces' targets")
+    failed = [r for r in results if not r.ok]
+    status = (f'<p class="failed">{len(failed)} of {len(results)} reports failed in this run.</p>' if failed
+              else f"<p>All {len(results)} reports were made in this run.</p>")
+    build = "\n".join(f"<tr><th>{esc(k)}</th><td><code>{esc(info.get(k, 'unknown'))}</code></td></tr>"
+                      for k in ("curated_hash", "built_at", "package_version"))
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="sxtd:generated-at" content="{esc(generated_at)}">
+<meta name="sxtd:curated-hash" content="{esc(info.get('curated_hash', ''))}">
+<title>SXTD provincial plans — reports</title>
+<style>{_INDEX_CSS}</style>
+</head>
+<body>
+<h1>SXTD provincial plans — reports</h1>
+<p class="muted">Reports made {esc(generated_at)} with sxtd {esc(__version__)}.</p>
+{status}
+<h2>Provinces</h2>
+<table>
+<tr><th>Province</th><th>Slug</th><th></th></tr>
+{rows}
+</table>
+<h2>Across provinces</h2>
+<table>
+{comparison}
+</table>
+<h2>Data version</h2>
+<table>
+{build}
+<tr><th>reports made</th><td><code>{esc(generated_at)}</code></td></tr>
+</table>
+</body>
+</html>
+"""
+    target = out_dir / INDEX_NAME
+    _atomic_write(target, page)
+    return target
+
+
+# ----------------------------------------------------------------------------------- offline checking
+
+#: attributes whose value the browser fetches (or navigates to, for <a href>)
+_URL_ATTRS = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href",
+              "codebase", "cite", "longdesc", "manifest", "ping", "lowsrc", "dynsrc", "icon", "archive", "usemap"}
+_NETWORK = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//|^\s*(?:https?|ftp|wss?):", re.IGNORECASE)
+_LOCAL_OK = re.compile(r"^\s*(?:#|data:|about:|blob:|javascript:|mailto:|$)", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+_CSS_IMPORT = re.compile(r"@import\s+(?:url\(\s*)?['\"]?([^'\")\s;]+)", re.IGNORECASE)
+
+
+class _References(HTMLParser):
+    def __init__(self, links: bool):
+        super().__init__(convert_charrefs=True)
+        self.links = links
+        self.found: list[str] = []
+        self._in_style = False
+
+    def _check(self, where: str, value: str, *, navigation: bool = False) -> None:
+        values = [v.strip().split(" ")[0] for v in value.split(",")] if where.endswith("srcset") else [value]
+        for v in values:
+            if _NETWORK.match(v):
+                self.found.append(f"{where}={v.strip()[:120]!r}")
+            elif not navigation and not _LOCAL_OK.match(v):
+                self.found.append(f"{where}={v.strip()[:120]!r} (a file beside the report)")
+
+    def _css(self, where: str, css: str) -> None:
+        for _, url in _CSS_URL.findall(css):
+            self._check(f"{where} url()", url)
+        for url in _CSS_IMPORT.findall(css):
+            self._check(f"{where} @import", url)
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            name = name.lower()
+            if name == "style":
+                self._css(f"<{tag} style>", value)
+            elif name in _URL_ATTRS:
+                navigation = tag == "a" and name == "href"
+                if navigation and not self.links:
+                    continue
+                self._check(f"<{tag} {name}>", value, navigation=navigation)
+            elif tag == "meta" and name == "content" and "url=" in value.lower():
+                self._check("<meta refresh>", value.lower().split("url=", 1)[1])
+        self._in_style = tag == "style"
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._css("<style>", data)
+
+
+def external_references(page: str, *, links: bool = True) -> list[str]:
+    """Every address the page would load from outside itself: attributes, CSS url() and @import.
+
+    Network addresses (http:, https:, //...) count anywhere, and so do files beside the page for anything
+    the browser loads (src, <link href>, url()...). `links=False` ignores <a href> (a link loads nothing until
+    followed). Text inside scripts (the Vega bundle, a spec's "$schema") is not a request and is not looked at.
+    """
+    parser = _References(links)
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
+def summary_lines(summary: RenderSummary) -> list[str]:
+    """Human-readable lines about a run, for the CLI and logs."""
+    lines = []
+    for r in summary.failed:
+        kept = f"; executed notebook: {r.failed_notebook}" if r.failed_notebook else ""
+        lines.append(f"FAILED {r.key}: {r.error}{kept}")
+    done = len(summary.rendered)
+    lines.append(f"{done} of {len(summary.results)} reports rendered into {summary.out_dir} "
+                 f"in {summary.seconds:.1f} s" + (f"; index: {summary.index}" if summary.index else ""))
+    return lines
+

@@ -1,0 +1,514 @@
+"""Data validation with Great Expectations: one expectation suite per curated table, derived from the schema.
+
+Every rule comes from `schema.TABLES` (keys, required fields, allowed values, ranges, references between
+tables) plus a few cross-column rules (value_low <= value_high, percents within 0-100, start <= end,
+line_start <= line_end, every plan has a target and a task). The rules are plain data (`derive_rules`),
+turned into GX expectations only when a suite runs, so that `import sxtd_analysis` never loads Great
+Expectations. GX validates pandas copies of the polars frames (its DuckDB/SQL datasource is unusable,
+see shared/notes/stack.md); each failing row is mapped back to its CSV line and primary key.
+
+`validate_curated` is what `sxtd validate` runs: load the curated files, the provenance gate, then every
+suite, optionally writing GX Data Docs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from sxtd_analysis.curated import Problem
+from sxtd_analysis.schema import TABLES, Table
+
+#: name of the Data Docs site we add (the ephemeral context already has `local_site`)
+DOCS_SITE = "sxtd_validation"
+#: (lower, upper) column pairs that must be in order wherever a table has both
+ORDERED_PAIRS = (
+    ("value_low", "value_high"),
+    ("start_year", "end_year"),
+    ("period_start_year", "period_end_year"),
+    ("line_start", "line_end"),
+)
+#: tables in which every plan must have at least one row, with the word for one row
+EVERY_PLAN_HAS = {"targets": "target", "tasks": "task"}
+#: table -> (condition column, condition value, columns required where the condition holds)
+REQUIRED_WHEN = {
+    "national_targets": ("is_quantified", True,
+                         ("indicator_code", "value_low", "value_high", "comparator", "unit", "value_as_printed")),
+}
+#: table -> (condition column, condition value, columns that together must be unique where it holds)
+UNIQUE_WHEN = {
+    "national_targets": ("is_quantified", True, ("programme", "milestone_year", "indicator_code")),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expectation of a table's suite, as plain data (no Great Expectations import needed)."""
+
+    table: str
+    expectation: str  # class name in great_expectations.expectations
+    kwargs: dict[str, Any]
+    column: str | None  # the column a failure is reported on
+    kind: str  # how a failing row is worded, see `_describe`
+    description: str  # one sentence, shown in Data Docs
+    condition: tuple[str, Any] | None = None  # only rows where column == value
+
+    @property
+    def columns(self) -> list[str]:
+        """The frame's columns the expectation reads."""
+        kw = self.kwargs
+        named = [kw.get("column"), kw.get("column_A"), kw.get("column_B"), *(kw.get("column_list") or [])]
+        return [c for c in named if c] + ([self.condition[0]] if self.condition else [])
+
+    @property
+    def check(self) -> str:
+        """The expectation's snake_case name as GX reports it (expect_column_values_to_be_unique)."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.expectation).lower()
+
+
+@dataclass
+class ValidationReport:
+    """What one validation run found; `problems` are curated.Problem objects located by file, line and id."""
+
+    problems: list[Problem]
+    n_expectations: int
+    tables: list[str]
+    docs_index: Path | None = None
+    seconds: float = 0.0
+    #: problems of the provenance gate (None when the gate did not run); they are also in `problems`
+    gate_problems: list[Problem] | None = None
+
+    @property
+    def success(self) -> bool:
+        return not any(p.level == "error" for p in self.problems)
+
+    def summary(self) -> str:
+        """One line: passed, or how many problems in which tables."""
+        gate = ""
+        if self.gate_problems is not None:
+            gate = ("; provenance gate passed" if not self.gate_problems
+                    else f"; provenance gate: {len(self.gate_problems)} problem(s)")
+        if self.success:
+            return f"validation passed: {self.n_expectations} expectations on {len(self.tables)} tables{gate}"
+        errors = [p for p in self.problems if p.level == "error"]
+        files = sorted({Path(p.file).name for p in errors})
+        return (f"validation failed: {len(errors)} problem(s) in {', '.join(files)} "
+                f"({self.n_expectations} expectations on {len(self.tables)} tables{gate})")
+
+
+# --- the rules, derived from the schema -------------------------------------------------------------
+
+
+def derive_rules(frames: dict[str, pl.DataFrame]) -> dict[str, list[Rule]]:
+    """The rules of every table in `frames`, derived from `schema.TABLES`.
+
+    Value sets of references are read from the referenced frame; a reference to a table that is not in
+    `frames` is skipped (there is nothing to compare with).
+    """
+    return {name: _table_rules(TABLES[name], frames) for name in TABLES if name in frames}
+
+
+def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
+    name = table.name
+    cols = set(table.column_names)
+    rules = [
+        Rule(name, "ExpectTableRowCountToBeBetween", {"min_value": 1}, None, "non_empty",
+             f"{table.file_name} has at least one row."),
+        Rule(name, "ExpectTableColumnsToMatchSet", {"column_set": table.column_names, "exact_match": True},
+             None, "columns", f"{table.file_name} has exactly the columns of schema.py."),
+    ]
+    pk = table.primary_key
+    if len(pk) == 1:
+        rules.append(Rule(name, "ExpectColumnValuesToBeUnique", {"column": pk[0]}, pk[0], "duplicate",
+                          f"Every {pk[0]} is unique (the key)."))
+    else:
+        rules.append(Rule(name, "ExpectCompoundColumnsToBeUnique", {"column_list": list(pk)}, ",".join(pk),
+                          "duplicate_key", f"Every ({', '.join(pk)}) is unique (the key)."))
+    for f in table.fields:
+        if f.unique and (f.name,) != pk:
+            rules.append(Rule(name, "ExpectColumnValuesToBeUnique", {"column": f.name}, f.name, "duplicate",
+                              f"Every {f.name} is unique."))
+        if f.required:
+            rules.append(Rule(name, "ExpectColumnValuesToNotBeNull", {"column": f.name}, f.name, "required",
+                              f"{f.name} is never empty."))
+        if f.allowed and not f.is_list:
+            rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": f.name, "value_set": list(f.allowed)},
+                              f.name, "allowed", f"{f.name} is one of {', '.join(f.allowed)}."))
+        if f.minimum is not None or f.maximum is not None:
+            rules.append(Rule(name, "ExpectColumnValuesToBeBetween",
+                              {"column": f.name, "min_value": f.minimum, "max_value": f.maximum}, f.name, "range",
+                              f"{f.name} is within {_bounds(f.minimum, f.maximum)}."))
+        if f.references:
+            ref_table, ref_col = f.references.split(".")
+            if ref_table in frames:
+                known = sorted(set(frames[ref_table][ref_col].drop_nulls().to_list()))
+                rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": f.name, "value_set": known},
+                                  f.name, "reference", f"Every {f.name} is a known {f.references}."))
+    for lo, hi in ORDERED_PAIRS:
+        if {lo, hi} <= cols:
+            rules.append(Rule(name, "ExpectColumnPairValuesAToBeGreaterThanB",
+                              {"column_A": hi, "column_B": lo, "or_equal": True,
+                               "ignore_row_if": "either_value_is_missing"},
+                              lo, "order", f"{lo} <= {hi}."))
+    if "unit" in cols:
+        for col in ("value_low", "value_high"):
+            if col in cols:
+                rules.append(Rule(name, "ExpectColumnValuesToBeBetween",
+                                  {"column": col, "min_value": 0, "max_value": 100}, col, "percent",
+                                  f"{col} is within 0-100 where unit is percent.", condition=("unit", "percent")))
+    if name in REQUIRED_WHEN:
+        cond_col, cond_val, required = REQUIRED_WHEN[name]
+        for col in required:
+            rules.append(Rule(name, "ExpectColumnValuesToNotBeNull", {"column": col}, col, "required_when",
+                              f"{col} is filled where {cond_col} is {_flag(cond_val)}.",
+                              condition=(cond_col, cond_val)))
+    if name in UNIQUE_WHEN:
+        cond_col, cond_val, key = UNIQUE_WHEN[name]
+        rules.append(Rule(name, "ExpectCompoundColumnsToBeUnique", {"column_list": list(key)}, ",".join(key),
+                          "duplicate_key",
+                          f"At most one row per ({', '.join(key)}) where {cond_col} is {_flag(cond_val)}.",
+                          condition=(cond_col, cond_val)))
+    if name in EVERY_PLAN_HAS and "plans" in frames:
+        plan_ids = sorted(set(frames["plans"]["plan_id"].drop_nulls().to_list()))
+        rules.append(Rule(name, "ExpectColumnDistinctValuesToContainSet", {"column": "plan_id",
+                          "value_set": plan_ids}, "plan_id", "every_plan",
+                          f"Every plan has at least one {EVERY_PLAN_HAS[name]}."))
+    return rules
+
+
+def _flag(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _bounds(lo: float | None, hi: float | None) -> str:
+    if lo is not None and hi is not None:
+        return f"{lo:g} to {hi:g}"
+    return f"at least {lo:g}" if lo is not None else f"at most {hi:g}"
+
+
+# --- running the suites -----------------------------------------------------------------------------
+
+
+def _context(data_docs_dir: Path | None):
+    """An ephemeral GX context, progress bars off, with our Data Docs site if asked."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if data_docs_dir is not None:
+        context.add_data_docs_site(site_name=DOCS_SITE, site_config={
+            "class_name": "SiteBuilder",
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(Path(data_docs_dir).resolve())},
+        })
+    return gx, context
+
+
+def _expectation(gx, rule: Rule, index: int):
+    from great_expectations.expectations.row_conditions import Column
+
+    kwargs = dict(rule.kwargs)
+    if rule.condition is not None:
+        kwargs["row_condition"] = Column(rule.condition[0]) == rule.condition[1]
+    cls = getattr(gx.expectations, rule.expectation)
+    return cls(**kwargs, meta={"rule": index}, description=rule.description)
+
+
+def build_suites(frames: dict[str, pl.DataFrame]) -> dict[str, Any]:
+    """The GX ExpectationSuite of every table in `frames`, in a fresh ephemeral context."""
+    suites = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gx, _context_ = _context(None)
+        for name, rules in derive_rules(frames).items():
+            suite = gx.ExpectationSuite(name=f"{name}_suite")
+            for i, rule in enumerate(rules):
+                suite.add_expectation(_expectation(gx, rule, i))
+            suites[name] = suite
+    return suites
+
+
+def _to_pandas(frame: pl.DataFrame):
+    """The frame as pandas for GX: `_line` dropped, list columns joined with ';'."""
+    lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
+    out = frame.drop("_line", strict=False)
+    if lists:
+        out = out.with_columns(pl.col(c).list.join(";") for c in lists)
+    return out.to_pandas()
+
+
+def validate_frames(frames: dict[str, pl.DataFrame], curated_dir: Path, *,
+                    data_docs_dir: Path | None = None) -> ValidationReport:
+    """Run the expectation suite of every table in `frames` and list every failure.
+
+    Args:
+        frames: typed frames as `curated.load_curated` returns them (with `_line`, the CSV line of each row).
+        curated_dir: folder of the CSV files, for the file names in problems.
+        data_docs_dir: if given, GX Data Docs are (re)built there; `report.docs_index` is its index.html.
+    """
+    started = time.perf_counter()
+    all_rules = derive_rules(frames)
+    problems: list[Problem] = []
+    failed: set[str] = set()
+    n_expectations = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gx, context = _context(data_docs_dir)
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        run_id = RunIdentifier(run_name="sxtd-validate", run_time=datetime.now(UTC))
+        source = context.data_sources.add_pandas("curated")
+        for name, rules in all_rules.items():
+            suite = gx.ExpectationSuite(name=f"{name}_suite")
+            for i, rule in enumerate(rules):
+                suite.add_expectation(_expectation(gx, rule, i))
+            suite = context.suites.add(suite)
+            batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(f"{name}_csv")
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=f"validate_{name}", data=batch, suite=suite))
+            batch_parameters = {"dataframe": _to_pandas(frames[name])}
+            # Without Data Docs, a BOOLEAN_ONLY pass (half the time) settles the usual case, a passing suite;
+            # a failing suite runs again with COMPLETE to locate its rows. Data Docs get COMPLETE results.
+            result = definition.run(batch_parameters=batch_parameters, run_id=run_id,
+                                    result_format="COMPLETE" if data_docs_dir is not None else "BOOLEAN_ONLY")
+            if not result.success and data_docs_dir is None:
+                result = definition.run(batch_parameters=batch_parameters, result_format="COMPLETE", run_id=run_id)
+            n_expectations += len(result.results)
+            if not result.success:
+                failed.add(name)
+            file_name = str(Path(curated_dir) / TABLES[name].file_name)
+            for res in result.results:
+                if not res.success:
+                    rule = rules[res.expectation_config.meta["rule"]]
+                    problems += _problems(rule, res, frames, file_name, Path(curated_dir))
+        docs_index = None
+        if data_docs_dir is not None:
+            docs_index = _build_docs(context, Path(data_docs_dir), failed)
+    return ValidationReport(problems, n_expectations, list(all_rules), docs_index,
+                            time.perf_counter() - started)
+
+
+def _build_docs(context, docs_dir: Path, failed: set[str]) -> Path:
+    """Write Data Docs of this run's suites and results into docs_dir; returns its index.html."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    for old in ("index.html", "validations", "expectations", "static"):  # only what GX writes: no stale pages
+        path = docs_dir / old
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    context.build_data_docs(site_names=[DOCS_SITE])
+    index = docs_dir / "index.html"
+    _add_plain_links(index, failed)
+    return index
+
+
+def _add_plain_links(index: Path, failed: set[str]) -> None:
+    """Put plain links to every page at the top of index.html.
+
+    GX fills the index's tables with JavaScript from CDNs, so offline the index shows no links at all.
+    """
+    import html
+    from urllib.parse import quote
+
+    items = []
+    for folder, kind in (("validations", "result"), ("expectations", "suite")):
+        for page in sorted((index.parent / folder).rglob("*.html")):
+            suite = page.relative_to(index.parent / folder).parts[0].removesuffix(".html")
+            status = ""
+            if kind == "result":
+                status = " <b>failed</b>" if suite.removesuffix("_suite") in failed else " passed"
+            href = quote(page.relative_to(index.parent).as_posix())
+            items.append(f'<li><a href="{href}">{html.escape(suite)}</a> ({kind}){status}</li>')
+    block = ('<div id="sxtd-plain-index" style="margin:1em"><p>Every page (plain links, readable offline):</p>'
+             f'<ul>{"".join(items)}</ul></div>')
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("<body>", "<body>\n" + block, 1), encoding="utf-8")
+
+
+# --- mapping failures back to rows ------------------------------------------------------------------
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return f"{v:g}" if abs(v) < 1e15 else f"{v:.0f}"
+    if isinstance(v, str):
+        return repr(v)
+    return str(v)
+
+
+def _row_id(frame: pl.DataFrame, table: Table, idx: int) -> str | None:
+    if not all(k in frame.columns for k in table.primary_key):
+        return None
+    return "/".join(str(frame[k][idx]) for k in table.primary_key)
+
+
+def _line(frame: pl.DataFrame, idx: int) -> int | None:
+    return int(frame["_line"][idx]) if "_line" in frame.columns else None
+
+
+def _problems(rule: Rule, res, frames: dict[str, pl.DataFrame], file_name: str,
+              curated_dir: Path) -> list[Problem]:
+    """Problems of one failed expectation, one per offending row where GX names the rows."""
+    table = TABLES[rule.table]
+    frame = frames[rule.table]
+    if not set(rule.columns) <= set(frame.columns):
+        return []  # the `columns` rule reports the missing column
+    raised = _raised(res.exception_info)
+    if raised:
+        return [Problem(file_name, f"the check could not run: {raised}", column=rule.column, check=rule.check)]
+    result = res.result or {}
+
+    def at(idx: int, message: str, column: str | None = rule.column) -> Problem:
+        return Problem(file_name, message, line=_line(frame, idx), row_id=_row_id(frame, table, idx),
+                       column=column, check=rule.check)
+
+    if rule.kind == "non_empty":
+        return [Problem(file_name, "has no rows; every curated table needs at least one", check=rule.check)]
+    if rule.kind == "columns":
+        details = (result.get("details") or {}).get("mismatched") or {}
+        missing, extra = details.get("missing") or [], details.get("unexpected") or []
+        parts = ([f"missing column(s): {', '.join(missing)}"] if missing else []) + (
+            [f"unknown column(s): {', '.join(extra)}"] if extra else [])
+        return [Problem(file_name, "; ".join(parts) or "the columns differ from schema.py", line=1,
+                        check=rule.check)]
+    if rule.kind == "every_plan":
+        plans = frames["plans"]
+        ids = plans["plan_id"].to_list()
+        plans_file = str(curated_dir / TABLES["plans"].file_name)
+        listed = result.get("partial_missing_list") or []
+        out = []
+        for plan_id in listed:
+            idx = ids.index(plan_id)
+            out.append(Problem(plans_file, f"plan {plan_id!r} has no row in {table.file_name}; every plan needs at "
+                               f"least one {EVERY_PLAN_HAS[rule.table]}", line=_line(plans, idx), row_id=plan_id,
+                               column="plan_id", check=rule.check))
+        unlisted = (result.get("missing_count") or 0) - len(listed)  # GX lists at most 20
+        if unlisted > 0:
+            out.append(Problem(plans_file, f"{unlisted} more plan(s) have no row in {table.file_name}",
+                               column="plan_id", check=rule.check))
+        return out
+    indices = [int(i) for i in result.get("unexpected_index_list") or []]
+    if not indices:
+        return [Problem(file_name, f"fails: {rule.description}", column=rule.column, check=rule.check)]
+    if rule.kind in ("duplicate", "duplicate_key"):
+        key_cols = rule.kwargs.get("column_list") or [rule.kwargs["column"]]
+        groups: dict[tuple, list[int]] = {}
+        for idx in indices:
+            groups.setdefault(tuple(frame[c][idx] for c in key_cols), []).append(idx)
+        label = key_cols[0] if len(key_cols) == 1 else f"key ({', '.join(key_cols)}) ="
+        out = []
+        for key, members in groups.items():
+            shown = _value(key[0]) if len(key) == 1 else f"({', '.join(_value(k) for k in key)})"
+            for idx in members:
+                others = [_line(frame, j) for j in members if j != idx]
+                also = "; also on line " + ", ".join(map(str, others)) if others and None not in others else ""
+                out.append(at(idx, f"duplicate {label} {shown}{also}"))
+        return out
+    out = []
+    for idx in indices:
+        value = frame[rule.column][idx] if rule.column in frame.columns else None
+        out.append(at(idx, _describe(rule, frame, idx, value)))
+    return out
+
+
+def _raised(info: dict | None) -> str | None:
+    """The first line of an exception GX caught while checking, if any (flat or keyed by metric)."""
+    infos = [info or {}] if "raised_exception" in (info or {}) else list((info or {}).values())
+    for item in infos:
+        if isinstance(item, dict) and item.get("raised_exception"):
+            return (item.get("exception_message") or "unknown error").splitlines()[0]
+    return None
+
+
+def _describe(rule: Rule, frame: pl.DataFrame, idx: int, value: Any) -> str:
+    """A human sentence for one offending row."""
+    kw = rule.kwargs
+    if rule.kind == "required":
+        return "is empty but required"
+    if rule.kind == "required_when":
+        cond_col, cond_val = rule.condition
+        return f"is empty, but it is required where {cond_col} is {_flag(cond_val)}"
+    if rule.kind == "allowed":
+        return f"{_value(value)} is not one of {', '.join(kw['value_set'])}"
+    if rule.kind == "reference":
+        ref = TABLES[rule.table].field(rule.column).references
+        ref_table = ref.split(".")[0]
+        return f"{_value(value)} is not a known {ref} (no such row in {ref_table}.csv)"
+    if rule.kind == "range":
+        return f"{_value(value)} is outside {_bounds(kw['min_value'], kw['max_value'])}"
+    if rule.kind == "percent":
+        return f"a percent of {_value(value)} is outside 0-100"
+    if rule.kind == "order":
+        hi = kw["column_A"]
+        return f"{rule.column} {_value(value)} is above {hi} {_value(frame[hi][idx])}"
+    return f"{_value(value)} fails: {rule.description}"
+
+
+# --- the whole check, as `sxtd validate` runs it ---------------------------------------------------
+
+
+def validate_curated(paths=None, data_docs_dir: Path | None = None) -> ValidationReport:
+    """Load the curated tables, run the provenance gate and every expectation suite; one report.
+
+    Args:
+        paths: project paths (`config.get_paths()` by default); curated_dir and raw_dir are read.
+        data_docs_dir: where to build Data Docs, if at all.
+
+    Raises:
+        CuratedDataError: a file cannot be loaded at all (missing columns, encoding, not CSV...).
+    """
+    from sxtd_analysis.config import get_paths
+    from sxtd_analysis.curated import load_curated
+    from sxtd_analysis.provenance import check_provenance, check_raw_manifest
+
+    paths = paths or get_paths()
+    started = time.perf_counter()
+    frames = load_curated(paths.curated_dir)
+    gate = check_raw_manifest(paths.raw_dir) + check_provenance(frames, paths.raw_dir, paths.curated_dir)
+    report = validate_frames(frames, paths.curated_dir, data_docs_dir=data_docs_dir)
+    report.problems = gate + report.problems
+    report.gate_problems = gate
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def format_problems(problems: Iterable[Problem], per_group: int = 3) -> list[str]:
+    """Problems as short lines: one heading per file, column and check, then a few offending rows."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.column, p.check), []).append(p)
+    lines = []
+    for (file, column, check), members in groups.items():
+        rows = [p for p in members if p.line or p.row_id]
+        head = _display(file) + (f"  column {column}" if column else "") + f"  [{check}]"
+        if not rows:
+            lines += [f"{head}: {p.message}" for p in members]
+            continue
+        lines.append(f"{head}  {len(members)} row(s)")
+        for p in members[:per_group]:
+            where = " ".join(x for x in (f"line {p.line}" if p.line else "", f"[{p.row_id}]" if p.row_id else "")
+                             if x)
+            lines.append(f"    {where}: {p.message}")
+        if len(members) > per_group:
+            lines.append(f"    ... and {len(members) - per_group} more")
+    return lines
+
+
+def _display(file: str) -> str:
+    """A file's path relative to the working folder where it lies below it, else as given."""
+    try:
+        return str(Path(file).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return file

@@ -1,0 +1,457 @@
+"""The charts of sxtd_analysis.charts: their Vega-Lite specifications on small hand-built frames and on the
+real database, that they render to SVG, and the queries and tables behind them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import polars as pl
+import pytest
+import vl_convert
+
+import sxtd_analysis
+from sxtd_analysis import charts
+from sxtd_analysis.schema import VERDICTS
+
+PROVINCES_MIXED_UP = ["Thái Nguyên", "Đồng Tháp", "Hòa Bình", "Hà Tĩnh", "Điện Biên", "Đà Nẵng", "Bắc Ninh",
+                      "Bạc Liêu", "An Giang", "Yên Bái", "Quảng Nam", "Quảng Bình", "Ninh Bình"]
+PROVINCES_IN_ORDER = ["An Giang", "Bạc Liêu", "Bắc Ninh", "Đà Nẵng", "Điện Biên", "Đồng Tháp", "Hà Tĩnh",
+                      "Hòa Bình", "Ninh Bình", "Quảng Bình", "Quảng Nam", "Thái Nguyên", "Yên Bái"]
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def _datasets(spec: dict) -> dict[str, list[dict]]:
+    return spec.get("datasets", {})
+
+
+def _rows(spec: dict, node: dict | None = None) -> list[dict]:
+    """Data rows of a (layer of a) specification: its own data, else the top level's."""
+    data = (node or {}).get("data") or spec.get("data")
+    return _datasets(spec)[data["name"]]
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def _tooltip_fields(node: dict) -> list[str]:
+    return [t["field"] for t in node["encoding"]["tooltip"]]
+
+
+def _range_bars(spec: dict) -> dict:
+    return next(lay for lay in _layers(spec) if lay["mark"]["type"] == "rule"
+                and lay["encoding"].get("x2", {}).get("field") == "value_high")
+
+
+def _svg(chart) -> str:
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    assert svg.lstrip().startswith("<svg") and "</svg>" in svg
+    return svg
+
+
+# --------------------------------------------------------------------------------------- hand-built
+
+
+@pytest.fixture
+def matrix() -> pl.DataFrame:
+    """Rows like the target_matrix view's: three provinces, two shared indicators, two years for one."""
+    rows = [
+        ("dong-thap", "Đồng Tháp", "supermarket_eco_packaging", "Siêu thị dùng bao bì", "Supermarkets", 2023,
+         80.0, 80.0, "eq", "percent", 1, "Supermarkets and also convenience stores.", "80% siêu thị", "dt.txt:73-77"),
+        ("ha-tinh", "Hà Tĩnh", "supermarket_eco_packaging", "Siêu thị dùng bao bì", "Supermarkets", 2025,
+         85.0, 85.0, "eq", "percent", 1, "Supermarkets.", "85% siêu thị", "ht.txt:73-77"),
+        ("hoa-binh", "Hòa Bình", "supermarket_eco_packaging", "Siêu thị dùng bao bì", "Supermarkets", 2025,
+         85.0, 85.0, "eq", "percent", 1, None, "85% siêu thị", "hb.txt:30-30"),
+        ("hoa-binh", "Hòa Bình", "supermarket_eco_packaging", "Siêu thị dùng bao bì", "Supermarkets", 2030,
+         100.0, 100.0, "eq", "percent", 1, None, "100% siêu thị", "hb.txt:38-38"),
+        ("ha-tinh", "Hà Tĩnh", "scp_models", "Mô hình", "Models", 2025, 1.0, 2.0, "range", "count", 1,
+         None, "01-02 mô hình", "ht.txt:67-67"),
+        ("dong-thap", "Đồng Tháp", "market_bags", "Giảm túi nhựa tại chợ", "Market bags", 2023, 20.0, 40.0,
+         "mixed", "percent", 2, "Civilised markets | Rural markets", "ít nhất 40% | 20%", "dt.txt:79-81; dt.txt:79-81"),
+    ]
+    cols = ["province_slug", "province_name_vi", "indicator_code", "label_vi", "label_en", "target_year",
+            "value_low", "value_high", "comparator", "unit", "n_targets", "scope_note", "quote", "source"]
+    return pl.DataFrame(rows, schema=cols, orient="row")
+
+
+def _alignment_row(target_id, province, indicator, year, low, high, verdict, nat_low=None, nat_high=None,
+                   bench_year=2025, unit="percent", comparator="eq", quote="quote"):
+    return {"target_id": target_id, "plan_id": target_id.split("/")[0], "province_slug": province.lower(),
+            "province_name_vi": province, "indicator_code": indicator, "label_vi": f"Chỉ tiêu {indicator}",
+            "label_en": f"Indicator {indicator}", "target_year": year, "value_low": low, "value_high": high,
+            "comparator": comparator, "unit": unit, "quote": quote, "line_start": 10, "line_end": 12,
+            "benchmark_programme": "889/QĐ-TTg", "benchmark_year": bench_year,
+            "national_target_id": None if nat_low is None else "n1", "national_value_low": nat_low,
+            "national_value_high": nat_high, "national_comparator": "range", "national_quote": "5-8%",
+            "national_is_verified": True, "verdict": verdict, "verdict_note": f"note {verdict}"}
+
+
+@pytest.fixture
+def alignment() -> pl.DataFrame:
+    return pl.DataFrame([
+        _alignment_row("ht_plan/t02", "Hà Tĩnh", "cut", 2025, 5.0, 8.0, "equal", 5.0, 8.0),
+        _alignment_row("hb_plan/t01", "Hòa Bình", "cut", 2025, 5.0, 8.0, "equal", 5.0, 8.0),
+        _alignment_row("hb_plan/t06", "Hòa Bình", "cut", 2030, 7.0, 10.0, "equal", 7.0, 10.0, bench_year=2030),
+        _alignment_row("dt_plan/t09", "Đồng Tháp", "cut", 2023, 9.0, 9.0, "stricter", 5.0, 8.0,
+                       quote="Giảm " + "rất nhiều " * 40 + "9%"),
+        _alignment_row("dt_plan/t05", "Đồng Tháp", "bags", 2023, 40.0, 40.0, "no_benchmark", comparator="at_least"),
+        _alignment_row("dt_plan/t06", "Đồng Tháp", "bags", 2023, 20.0, 20.0, "weaker", 50.0, 50.0),
+        _alignment_row("ht_plan/t04", "Hà Tĩnh", "models", 2025, 1.0, 2.0, "no_benchmark", 20.0, 30.0,
+                       unit="count", comparator="range"),
+    ])
+
+
+def test_vietnamese_sorted_follows_the_vietnamese_alphabet():
+    assert charts.vietnamese_sorted(PROVINCES_MIXED_UP + ["Hà Tĩnh", None]) == PROVINCES_IN_ORDER
+    assert charts.vietnamese_sorted(["Đồng Tháp", "Dak"]) == ["Dak", "Đồng Tháp"]  # Đ after D, not after Z
+    assert charts.vietnamese_sorted([]) == []
+
+
+@pytest.mark.parametrize(("args", "text"), [
+    ((5, 8, "percent", "range"), "5–8%"),
+    ((85, 85, "percent", "eq"), "85%"),
+    ((40, 40, "percent", "at_least"), "≥40%"),
+    ((50, 50, "percent", "approx"), "≈50%"),
+    ((1, 2, "count", "range"), "1–2"),
+    ((3235715000, 3235715000, "vnd", "eq"), "3.235.715.000 đồng"),
+    ((None, None, None, None), "—"),
+])
+def test_format_value(args, text):
+    assert charts.format_value(*args) == text
+
+
+def test_target_matrix_chart_spec(matrix):
+    spec = charts.target_matrix_chart(matrix).to_dict()
+    layers = _layers(spec)
+    assert [lay["mark"]["type"] for lay in layers] == ["rect", "rect", "text"]
+    x, y = layers[0]["encoding"]["x"], layers[0]["encoding"]["y"]
+    assert x["field"] == "province_name_vi" and x["sort"] == ["Đồng Tháp", "Hà Tĩnh", "Hòa Bình"]
+    assert y["field"] == "label_vi" and y["sort"][0] == "Siêu thị dùng bao bì"  # shared by three provinces
+    assert layers[0]["encoding"]["color"]["field"] == "level"
+    assert layers[2]["encoding"]["text"]["field"] == "label"
+    assert {"source", "quote__1", "label_en", "scope_note", "targets"} <= set(_tooltip_fields(layers[0]))
+    rows = {(r["province_name_vi"], r["indicator_code"]): r for r in _rows(spec)}
+    assert len(rows) == 5  # one cell per province and indicator; none where a province set no target
+    assert ("Hòa Bình", "scp_models") not in rows
+    assert rows[("Hòa Bình", "supermarket_eco_packaging")]["label"] == "85% (2025)\n100% (2030)"
+    assert rows[("Hòa Bình", "supermarket_eco_packaging")]["level"] == 100  # shaded by the last year
+    assert rows[("Hà Tĩnh", "scp_models")]["level"] is None  # counts are not on the percent scale
+    assert rows[("Hà Tĩnh", "scp_models")]["label"] == "1–2 (2025)"
+    assert rows[("Đồng Tháp", "market_bags")]["label"] == "20–40% ×2 (2023)"
+    assert rows[("Hà Tĩnh", "supermarket_eco_packaging")]["source"] == "ht.txt:73-77"
+    assert rows[("Đồng Tháp", "supermarket_eco_packaging")]["quote__1"] == "2023: 80% siêu thị"
+
+
+def test_target_matrix_chart_keeps_columns_for_provinces_without_targets(matrix):
+    spec = charts.target_matrix_chart(matrix, sort=["An Giang", "Đồng Tháp", "Hà Tĩnh", "Hòa Bình"]).to_dict()
+    x = _layers(spec)[0]["encoding"]["x"]
+    assert x["scale"]["domain"] == ["An Giang", "Đồng Tháp", "Hà Tĩnh", "Hòa Bình"]
+
+
+def test_charts_accept_pandas(matrix, alignment):
+    assert (_rows(charts.target_matrix_chart(matrix.to_pandas()).to_dict())
+            == _rows(charts.target_matrix_chart(matrix).to_dict()))
+    assert (_rows(charts.alignment_chart(alignment.to_pandas()).to_dict())
+            == _rows(charts.alignment_chart(alignment).to_dict()))
+
+
+def test_indicator_range_chart_spec(alignment):
+    spec = charts.indicator_range_chart(alignment, "cut").to_dict()
+    layers = _layers(spec)
+    bars = _range_bars(spec)
+    assert bars["encoding"]["x"]["field"] == "value_low"
+    assert bars["encoding"]["y"]["sort"] == ["Đồng Tháp · 2023", "Hà Tĩnh · 2025", "Hòa Bình · 2025",
+                                             "Hòa Bình · 2030"]
+    colour = bars["encoding"]["color"]
+    assert colour["scale"]["domain"] == [charts.VERDICT_LABELS[v] for v in VERDICTS]
+    assert colour["scale"]["range"] == [charts.VERDICT_COLOURS[v] for v in VERDICTS]
+    assert {"quote__1", "quote__2", "source", "verdict_note", "national_text"} <= set(_tooltip_fields(bars))
+    rows = _rows(spec, bars)
+    assert {r["row"] for r in rows} == set(bars["encoding"]["y"]["sort"])
+    assert {r["source"] for r in rows} == {"ht_plan.txt:10-12", "hb_plan.txt:10-12", "dt_plan.txt:10-12"}
+    long = next(r for r in rows if r["target_id"] == "dt_plan/t09")
+    assert long["quote__2"].startswith("… ") and len(long["quote__1"]) <= charts.TOOLTIP_CHUNK + 2
+    # the national benchmark: one rule per edge of each milestone's range, labelled
+    rules = next(lay for lay in layers if lay["mark"]["type"] == "rule" and lay["encoding"]["x"]["field"] == "edge")
+    edges = sorted((r["year"], r["edge"]) for r in _rows(spec, rules))
+    assert edges == [("2025", 5.0), ("2025", 8.0), ("2030", 7.0), ("2030", 10.0)]
+    assert rules["encoding"]["strokeDash"]["scale"]["domain"] == [
+        "Quốc gia 2025 (889/QĐ-TTg): 5–8%", "Quốc gia 2030 (889/QĐ-TTg): 7–10%"]
+
+
+def test_indicator_range_chart_marks_a_benchmark_on_another_scale(alignment):
+    spec = charts.indicator_range_chart(alignment, "models").to_dict()
+    rules = next(lay for lay in _layers(spec) if lay["mark"]["type"] == "rule"
+                 and lay["encoding"]["x"]["field"] == "edge")
+    assert rules["encoding"]["strokeDash"]["scale"]["domain"] == [
+        "Quốc gia 2025 (889/QĐ-TTg): 20–30 — không cùng thang đo (not comparable)"]
+
+
+def test_indicator_range_chart_separates_two_targets_of_one_year(alignment):
+    spec = charts.indicator_range_chart(alignment, "bags").to_dict()
+    bars = _range_bars(spec)
+    assert bars["encoding"]["y"]["sort"] == ["Đồng Tháp · 2023 · t05", "Đồng Tháp · 2023 · t06"]
+
+
+def test_indicator_range_chart_refuses_ambiguous_input(alignment):
+    with pytest.raises(ValueError, match="several indicators"):
+        charts.indicator_range_chart(alignment)
+    with pytest.raises(ValueError, match="no targets"):
+        charts.indicator_range_chart(alignment, "nothing")
+
+
+def test_indicator_range_chart_on_matrix_rows_without_verdicts(matrix):
+    spec = charts.indicator_range_chart(matrix, "supermarket_eco_packaging").to_dict()
+    bars = _range_bars(spec)
+    assert bars["encoding"]["color"] == {"value": "#3182bd"}
+    assert len(_rows(spec, bars)) == 4
+
+
+def test_alignment_chart_spec(alignment):
+    spec = charts.alignment_chart(alignment).to_dict()
+    rects, text = _layers(spec)
+    colour = rects["encoding"]["color"]
+    assert colour["field"] == "verdict_label"
+    assert colour["scale"]["domain"] == [charts.VERDICT_LABELS[v] for v in VERDICTS] + [charts.MIXED_LABEL]
+    assert colour["scale"]["range"][:5] == [charts.VERDICT_COLOURS[v] for v in VERDICTS]
+    assert rects["encoding"]["x"]["sort"] == ["Đồng Tháp", "Hà Tĩnh", "Hòa Bình"]
+    assert {"verdict_note", "source", "national_text", "quote__1"} <= set(_tooltip_fields(rects))
+    cells = {(r["province_name_vi"], r["row"]): r for r in _rows(spec)}
+    bags = cells[("Đồng Tháp", "Chỉ tiêu bags · mốc 2025")]
+    assert bags["verdict"] == charts.MIXED and bags["label"] == "≥40% / 20% (2023)"
+    assert cells[("Hòa Bình", "Chỉ tiêu cut · mốc 2030")]["verdict"] == "equal"
+    assert cells[("Hòa Bình", "Chỉ tiêu cut · mốc 2030")]["label"] == "7–10%"
+    assert cells[("Đồng Tháp", "Chỉ tiêu cut · mốc 2025")]["verdict_label"] == charts.VERDICT_LABELS["stricter"]
+
+
+def test_alignment_chart_has_no_mixed_colour_when_not_needed(alignment):
+    spec = charts.alignment_chart(alignment.filter(pl.col("indicator_code") != "bags")).to_dict()
+    assert charts.MIXED_LABEL not in _layers(spec)[0]["encoding"]["color"]["scale"]["domain"]
+
+
+@pytest.fixture
+def plans() -> pl.DataFrame:
+    return pl.DataFrame({
+        "plan_id": ["ht_plan", "tn_plan", "dt_plan"], "province_slug": ["ha-tinh", "thai-nguyen", "dong-thap"],
+        "province_name_vi": ["Hà Tĩnh", "Thái Nguyên", "Đồng Tháp"],
+        "doc_number": ["484/KH-UBND", "93/KH-UBND", None],
+        "issued_on": [date(2020, 12, 15), date(2019, 6, 28), None],
+        "period_start_year": [2021, 2019, 2023], "period_end_year": [2025, 2020, 2023],
+        "vision_year": [None, 2030, None], "programme": ["889/QĐ-TTg", "76/QĐ-TTg", "889/QĐ-TTg"],
+        "raw_file": ["ht.txt", "tn.txt", "dt.txt"], "title_vi": ["Kế hoạch", "Kế hoạch", "Kế hoạch"],
+        "successor_name_vi": ["Hà Tĩnh", "Thái Nguyên", "Đồng Tháp"],
+    })
+
+
+def test_plan_timeline_chart_spec(plans, alignment):
+    spec = charts.plan_timeline_chart(plans, alignment.filter(pl.col("province_name_vi") != "Hòa Bình")).to_dict()
+    layers = _layers(spec)
+    marks = [(lay["mark"]["type"], lay["mark"].get("shape")) for lay in layers]
+    assert ("bar", None) in marks and ("point", "diamond") in marks and ("point", "triangle-down") in marks
+    bars = next(lay for lay in layers if lay["mark"]["type"] == "bar")
+    assert bars["encoding"]["x"]["field"] == "x0" and bars["encoding"]["x2"]["field"] == "x1"
+    assert bars["encoding"]["y"]["sort"] == ["Đồng Tháp", "Hà Tĩnh", "Thái Nguyên"]
+    assert {"doc_number", "issued", "period", "raw_file", "successor"} <= set(_tooltip_fields(bars))
+    rows = {r["province_name_vi"]: r for r in _rows(spec, bars)}
+    assert (rows["Hà Tĩnh"]["x0"], rows["Hà Tĩnh"]["x1"]) == (2020.55, 2025.45)
+    assert rows["Đồng Tháp"]["period"] == "2023" and rows["Đồng Tháp"]["doc_number"].startswith("(không số")
+    assert rows["Đồng Tháp"]["issued"].startswith("chưa ghi")
+    assert 2020 < rows["Hà Tĩnh"]["issued_x"] < 2020.55  # mid-December 2020
+    vision = next(lay for lay in layers if lay["mark"]["type"] == "rule" and "x2" in lay["encoding"])
+    assert [r["vision_year"] for r in _rows(spec, vision)] == [2030]
+    diamonds = next(lay for lay in layers if lay["mark"].get("shape") == "diamond")
+    points = {(r["province_name_vi"], r["target_year"]): r["n_targets"] for r in _rows(spec, diamonds)}
+    assert points == {("Hà Tĩnh", 2025): 2, ("Đồng Tháp", 2023): 3}
+    milestones = next(lay for lay in layers if lay["mark"]["type"] == "rule" and "x2" not in lay["encoding"])
+    assert [r["year"] for r in _rows(spec, milestones)] == [2020, 2025, 2030]
+
+
+@pytest.fixture
+def agencies() -> pl.DataFrame:
+    return pl.DataFrame({
+        "agency_code": ["doit", "doit", "donre", "dost"],
+        "agency_name_vi": ["Sở Công Thương", "Sở Công Thương", "Sở Tài nguyên và Môi trường",
+                           "Sở Khoa học và Công nghệ"],
+        "agency_name_en": ["Industry and Trade", "Industry and Trade", "Natural Resources", "Science"],
+        "plan_id": ["ht_plan", "dt_plan", "ht_plan", "dt_plan"],
+        "province_name_vi": ["Hà Tĩnh", "Đồng Tháp", "Hà Tĩnh", "Đồng Tháp"],
+        "n_tasks": [27, 2, 5, 5], "n_tasks_as_co_lead": [0, 0, 0, 1], "first_year": [2021, 2023, 2021, 2023],
+        "last_year": [2025, 2023, 2025, 2023],
+    })
+
+
+def test_agency_task_chart_spec(agencies):
+    spec = charts.agency_task_chart(agencies).to_dict()
+    bars, totals = _layers(spec)
+    assert bars["encoding"]["x"]["aggregate"] == "sum" and bars["encoding"]["x"]["field"] == "n_tasks"
+    # most tasks first; a tie ordered the Vietnamese way (Khoa before Tài)
+    assert bars["encoding"]["y"]["sort"] == ["Sở Công Thương", "Sở Khoa học và Công nghệ",
+                                             "Sở Tài nguyên và Môi trường"]
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["Đồng Tháp", "Hà Tĩnh"]
+    assert bars["encoding"]["order"]["field"] == "province_rank"
+    assert {r["agency_name_vi"]: r["total"] for r in _rows(spec, totals)}["Sở Công Thương"] == 29
+    top = charts.agency_task_chart(agencies, top=1).to_dict()
+    assert _layers(top)[0]["encoding"]["y"]["sort"] == ["Sở Công Thương"]
+
+
+@pytest.fixture
+def tasks() -> pl.DataFrame:
+    return pl.DataFrame({
+        "task_id": ["ht_plan/I-01", "ht_plan/II-07", "hb_plan/T-01"],
+        "plan_id": ["ht_plan", "ht_plan", "hb_plan"],
+        "title": ["Tập huấn", "Lồng ghép " * 30, "Hàng năm"],
+        "lead_agency_code": ["doit", "provincial_agencies", "doit"],
+        "lead_agency_name_vi": ["Sở Công Thương", "Các Sở, ban, ngành cấp tỉnh", "Sở Công Thương"],
+        "start_year": [2021, None, None], "end_year": [2025, None, None],
+        "timing_as_printed": ["2021-2025", None, "Hàng năm"], "frequency": [None, None, "Hàng năm"],
+        "line_start": [493, 610, 104], "line_end": [511, 622, 109],
+    }, schema_overrides={"start_year": pl.Int32, "end_year": pl.Int32})
+
+
+@pytest.fixture
+def task_plans() -> pl.DataFrame:
+    return pl.DataFrame({"plan_id": ["ht_plan", "hb_plan"], "province_name_vi": ["Hà Tĩnh", "Hòa Bình"],
+                         "period_start_year": [2021, 2021], "period_end_year": [2025, 2030],
+                         "raw_file": ["ht.txt", "hb.txt"]})
+
+
+def test_task_timeline_chart_spec(tasks, task_plans):
+    spec = charts.task_timeline_chart(tasks, task_plans).to_dict()
+    assert spec["facet"]["row"]["field"] == "agency"
+    assert spec["facet"]["row"]["sort"] == ["Sở Công Thương", "Các Sở, ban, ngành cấp tỉnh"]
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    inner = spec["spec"]
+    assert inner["mark"]["type"] == "rect"
+    assert inner["encoding"]["x"]["field"] == "x0" and inner["encoding"]["x2"]["field"] == "x1"
+    assert inner["encoding"]["opacity"]["field"] == "years_source"
+    assert {"title__1", "timing", "source", "frequency"} <= set(_tooltip_fields(inner))
+    rows = {r["task_id"]: r for r in _rows(spec)}
+    assert rows["ht_plan/I-01"]["years_source"] == charts.YEARS_PRINTED
+    assert (rows["ht_plan/I-01"]["start"], rows["ht_plan/I-01"]["end"]) == (2021, 2025)
+    fallback = rows["hb_plan/T-01"]
+    assert fallback["years_source"] == charts.YEARS_FROM_PLAN and (fallback["start"], fallback["end"]) == (2021, 2030)
+    assert fallback["label"] == "Hòa Bình · T-01 *" and "no years printed" in fallback["timing"]
+    assert fallback["source"] == "hb.txt:104-109"
+    assert rows["ht_plan/II-07"]["title__2"].startswith("… ")
+
+
+def test_task_timeline_chart_needs_plan_periods(tasks):
+    with pytest.raises(ValueError, match="plan periods"):
+        charts.task_timeline_chart(tasks)
+
+
+def test_agency_network_chart_spec():
+    edges = pl.DataFrame({"lead_name_vi": ["Sở Công Thương", "Sở Công Thương", "Đài Phát thanh"],
+                          "partner_name_vi": ["UBND các huyện", "Báo tỉnh", "Báo tỉnh"],
+                          "n_tasks": [47, 3, 2], "provinces": ["Hà Tĩnh", "Hà Tĩnh", "Hà Tĩnh"]})
+    spec = charts.agency_network_chart(edges).to_dict()
+    rect = _layers(spec)[0]
+    assert rect["encoding"]["y"]["sort"] == ["Sở Công Thương", "Đài Phát thanh"]
+    assert rect["encoding"]["x"]["sort"] == ["UBND các huyện", "Báo tỉnh"]
+    assert rect["encoding"]["color"]["field"] == "n_tasks"
+    assert len(_rows(spec)) == 3
+
+
+def test_html_table_reads_well_without_code():
+    frame = pl.DataFrame({"a": ["<b>Hà Tĩnh</b>", None], "b": [[1, 2], None], "c": [1.5, 2.0]})
+    html = charts.html_table(frame, {"a": "Tỉnh (province)", "b": "Năm", "c": "Giá trị"})
+    assert "<th>Tỉnh (province)</th>" in html and "&lt;b&gt;Hà Tĩnh&lt;/b&gt;" in html
+    assert "1; 2" in html and "—" in html and "1.5" in html and "index" not in html
+    assert "2 of 2" not in html
+    assert "1 of 2 rows shown" in charts.html_table(frame, ["a"], max_rows=1)
+    assert charts.html_table(frame.to_pandas(), ["c"]).count("<tr") == 3
+
+
+@pytest.mark.parametrize("name", ["matrix", "range", "alignment", "timeline", "agency", "tasks", "network"])
+def test_hand_built_charts_render_to_svg(name, matrix, alignment, plans, agencies, tasks, task_plans):
+    chart = {
+        "matrix": lambda: charts.target_matrix_chart(matrix),
+        "range": lambda: charts.indicator_range_chart(alignment, "cut"),
+        "alignment": lambda: charts.alignment_chart(alignment),
+        "timeline": lambda: charts.plan_timeline_chart(plans, alignment),
+        "agency": lambda: charts.agency_task_chart(agencies),
+        "tasks": lambda: charts.task_timeline_chart(tasks, task_plans),
+        "network": lambda: charts.agency_network_chart(pl.DataFrame(
+            {"lead_name_vi": ["Sở Công Thương"], "partner_name_vi": ["Báo tỉnh"], "n_tasks": [3]})),
+    }[name]()
+    svg = _svg(chart)
+    assert "Hà Tĩnh" in svg or "Sở Công Thương" in svg  # Vietnamese text survives, diacritics included
+
+
+# ------------------------------------------------------------------------------------- real database
+
+
+@pytest.fixture(scope="module")
+def con(built_db):
+    con = sxtd_analysis.connect(built_db)
+    yield con
+    con.close()
+
+
+def test_queries_on_the_real_database(con):
+    plans = charts.load_plans(con)
+    assert plans["province_name_vi"].to_list() == sxtd_analysis.list_provinces(con)["name_vi"].to_list()
+    targets = charts.load_targets(con)
+    assert targets.height == con.execute("SELECT count(*) FROM targets").fetchall()[0][0]
+    assert all(re.fullmatch(r"[\w.-]+\.txt:\d+-\d+", s) for s in targets["source"])
+    assert set(charts.load_targets(con, province="Ha Tinh")["province_slug"]) == {"ha-tinh"}
+    assert set(charts.load_targets(con, indicator="scp_models")["indicator_code"]) == {"scp_models"}
+    tasks = charts.load_tasks(con)
+    assert tasks.height == con.execute("SELECT count(*) FROM tasks").fetchall()[0][0]
+    unprinted = tasks.filter(~pl.col("years_printed"))
+    assert unprinted.height == con.execute("SELECT count(*) FROM tasks WHERE start_year IS NULL").fetchall()[0][0]
+    assert (unprinted["start_year_effective"] == unprinted["period_start_year"]).all()
+    doit = charts.load_agency_tasks("doit", con)
+    assert set(doit["role"]) <= {"lead", "partner"} and doit["task_id"].is_unique().all()
+    led = con.execute("SELECT count(*) FROM task_agencies WHERE agency_code = 'doit' AND role = 'lead'").fetchall()
+    assert doit.filter(pl.col("role") == "lead").height == led[0][0]
+    links = charts.load_agency_links(con, province="Hà Tĩnh")
+    assert links.height > 0 and (links["n_tasks"] > 0).all() and set(links["provinces"]) == {"Hà Tĩnh"}
+
+
+def _real_charts(con) -> dict:
+    targets = charts.load_targets(con)
+    return {
+        "matrix": lambda: charts.target_matrix_chart(sxtd_analysis.target_matrix(con)),
+        "range": lambda: charts.indicator_range_chart(sxtd_analysis.targets_for_indicator(
+            "material_intensity_reduction", con)),
+        "alignment": lambda: charts.alignment_chart(targets),
+        "timeline": lambda: charts.plan_timeline_chart(charts.load_plans(con), targets),
+        "agency": lambda: charts.agency_task_chart(sxtd_analysis.tasks_by_agency(con)),
+        "tasks": lambda: charts.task_timeline_chart(charts.load_tasks(con, province="Hòa Bình")),
+        "profile_tasks": lambda: charts.task_timeline_chart(sxtd_analysis.province_profile("Ha Tinh", con).tasks,
+                                                            charts.load_plans(con)),
+        "network": lambda: charts.agency_network_chart(charts.load_agency_links(con), top=12),
+    }
+
+
+@pytest.mark.parametrize("name", ["matrix", "range", "alignment", "timeline", "agency", "tasks",
+                                  "profile_tasks", "network"])
+def test_real_charts_render_to_svg(con, name):
+    svg = _svg(_real_charts(con)[name]())
+    assert re.search(r"Hà Tĩnh|Hòa Bình|Sở Công Thương|Sở Tài nguyên", svg)
+
+
+def test_real_matrix_has_every_target_and_its_provenance(con):
+    matrix = sxtd_analysis.target_matrix(con)
+    spec = charts.target_matrix_chart(matrix).to_dict()
+    rows = _rows(spec)
+    assert len(rows) == matrix.select("province_slug", "indicator_code").n_unique()
+    assert _layers(spec)[0]["encoding"]["x"]["sort"] == sxtd_analysis.list_provinces(con)["name_vi"].to_list()
+    for row in rows:
+        assert re.fullmatch(r"[\w.-]+\.txt:\d+-\d+(; [\w.-]+\.txt:\d+-\d+)*", row["source"]), row["source"]
+        assert row["quote__1"]
+
+
+def test_real_alignment_uses_every_verdict_colour_it_needs(con):
+    targets = charts.load_targets(con)
+    spec = charts.alignment_chart(targets).to_dict()
+    verdicts = {r["verdict"] for r in _rows(spec)}
+    assert verdicts <= set(VERDICTS) | {charts.MIXED}
+    assert verdicts & {"stricter", "equal", "weaker"}
+    colour = _layers(spec)[0]["encoding"]["color"]["scale"]
+    assert dict(zip(colour["domain"], colour["range"], strict=True))[charts.VERDICT_LABELS["equal"]] == \
+        charts.VERDICT_COLOURS["equal"]

@@ -1,0 +1,166 @@
+"""The notebooks of notebooks/: committed clean, each with its introduction, parameters and setup cell; and (slow)
+each runs from top to bottom with papermill against the database built from the real curated data."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import sxtd_analysis
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS_DIR = ROOT / "notebooks"
+NOTEBOOKS = ["01-explore.ipynb", "02-compare-targets.ipynb", "03-tasks-and-agencies.ipynb", "province_profile.ipynb"]
+#: every notebook committed in notebooks/, ours and any added later
+COMMITTED = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+PARAMETERS = {"province_profile.ipynb": 'province = "Hà Tĩnh"\ndatabase = ""'}
+#: one written without diacritics, to show that the profile resolves names
+PROFILE_PROVINCES = ["Ha Tinh", "Đồng Tháp", "Hòa Bình", "Thái Nguyên"]
+JUPYTER_DIRS = {"JUPYTER_CONFIG_DIR": "config", "JUPYTER_DATA_DIR": "data", "JUPYTER_RUNTIME_DIR": "runtime",
+                "IPYTHONDIR": "ipython"}
+
+
+def _load(name: str) -> dict:
+    return json.loads((NOTEBOOKS_DIR / name).read_text(encoding="utf-8"))
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _is_parameters(cell: dict) -> bool:
+    return "parameters" in cell.get("metadata", {}).get("tags", [])
+
+
+# ------------------------------------------------------------------------------------------ as committed
+
+
+def test_every_notebook_is_there():
+    assert set(NOTEBOOKS) <= set(COMMITTED)
+
+
+@pytest.mark.parametrize("name", COMMITTED)
+def test_committed_notebook_is_valid_and_has_no_outputs(name):
+    nbformat.validate(nbformat.read(NOTEBOOKS_DIR / name, as_version=4))
+    for cell in _code_cells(_load(name)):
+        assert cell["outputs"] == [], f"{name} is committed with outputs"
+        assert cell["execution_count"] is None, f"{name} is committed with execution counts"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_uses_the_project_kernel(name):
+    kernelspec = _load(name)["metadata"]["kernelspec"]
+    assert kernelspec["name"] == "sxtd" and kernelspec["display_name"] == "Python 3 (sxtd)"
+
+
+@pytest.mark.parametrize("name", COMMITTED)
+def test_notebook_opens_with_an_introduction(name):
+    first = _load(name)["cells"][0]
+    text = _source(first)
+    assert first["cell_type"] == "markdown" and text.startswith("# ") and len(text) > 200
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_introduction_states_the_question(name):
+    assert "**Question:**" in _source(_load(name)["cells"][0])
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_parameters_cell_comes_first_and_holds_exactly_the_parameters(name):
+    code = _code_cells(_load(name))
+    tagged = [c for c in code if _is_parameters(c)]
+    assert len(tagged) == 1 and code[0] is tagged[0]
+    assert _source(tagged[0]) == PARAMETERS.get(name, 'database = ""')
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_first_code_cell_imports_enables_the_offline_renderer_and_connects(name):
+    setup = _source(_code_cells(_load(name))[1])  # the first after the parameters
+    assert "import sxtd_analysis" in setup
+    assert "enable_renderer()" in setup and "sxtd_analysis.connect(database or None)" in setup
+    assert setup.index("enable_renderer()") < setup.index("connect(database or None)")
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_ends_with_findings_computed_from_the_data(name):
+    cells = _load(name)["cells"]
+    heading, last = cells[-2], cells[-1]
+    assert heading["cell_type"] == "markdown" and _source(heading).startswith("## ")
+    assert "found" in _source(heading).lower()
+    assert last["cell_type"] == "code" and "display(Markdown(" in _source(last)
+
+
+# ------------------------------------------------------------------------------------------ executed
+
+
+@pytest.fixture(scope="session")
+def jupyter_env(tmp_path_factory):
+    """Jupyter and IPython write into a temporary folder, not the home folder (unless already set)."""
+    base = tmp_path_factory.mktemp("jupyter")
+    with pytest.MonkeyPatch.context() as mp:
+        for var, sub in JUPYTER_DIRS.items():
+            if not os.environ.get(var):
+                (base / sub).mkdir()
+                mp.setenv(var, str(base / sub))
+        yield base
+
+
+def _execute(name: str, out: Path, **parameters) -> dict:
+    import papermill
+
+    papermill.execute_notebook(str(NOTEBOOKS_DIR / name), str(out), parameters=parameters, kernel_name="python3",
+                               cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+                               execution_timeout=600)
+    return _load_path(out)
+
+
+def _load_path(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _outputs(cell: dict, mime: str) -> str:
+    return "".join("".join(o.get("data", {}).get(mime, "")) for o in cell.get("outputs", []))
+
+
+def _check_ran_cleanly(nb: dict) -> None:
+    for cell in _code_cells(nb):
+        errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        assert not errors, f"{errors[0]['ename']}: {errors[0]['evalue']}"
+        streams = "".join("".join(o["text"]) for o in cell.get("outputs", [])
+                          if o["output_type"] == "stream" and o["name"] == "stderr")
+        assert "Traceback" not in streams, streams
+    findings = _outputs(nb["cells"][-1], "text/markdown")
+    assert findings.strip().startswith("- "), "the last cell shows no findings"
+    html = [_outputs(c, "text/html") for c in _code_cells(nb)]
+    assert sum("vegaEmbed(" in h for h in html) >= 1, "no chart drawn"
+    assert not any("cdn.jsdelivr.net" in h for h in html), "a chart loads Vega from the network"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n != "province_profile.ipynb"])
+def test_notebook_runs_against_the_built_database(name, built_db, jupyter_env, tmp_path):
+    nb = _execute(name, tmp_path / name, database=str(built_db))
+    _check_ran_cleanly(nb)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("province", PROFILE_PROVINCES)
+def test_province_profile_runs_for_every_province(province, built_db, jupyter_env, tmp_path):
+    with sxtd_analysis.connect(built_db) as con:
+        slug = sxtd_analysis.find_province(province, con)
+        name_vi = sxtd_analysis.list_provinces(con).filter(province_slug=slug)["name_vi"][0]
+        curated_hash = sxtd_analysis.build_info(con)["curated_hash"]
+    nb = _execute("province_profile.ipynb", tmp_path / f"{slug}.ipynb", province=province, database=str(built_db))
+    _check_ran_cleanly(nb)
+    markdown = "".join(_outputs(c, "text/markdown") for c in _code_cells(nb))
+    assert markdown.startswith(f"# {name_vi} ("), "the profile does not open with the province's name"
+    assert f"**{name_vi}** has" in _outputs(nb["cells"][-1], "text/markdown")
+    assert curated_hash in "".join(_outputs(c, "text/html") for c in _code_cells(nb)), "no data version shown"

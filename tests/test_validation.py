@@ -1,0 +1,329 @@
+"""The Great Expectations suites: derived from the schema, clean on the real data, every failure located."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import unquote
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from sxtd_analysis import validation
+from sxtd_analysis.cli import main
+from sxtd_analysis.config import ENV_VARS
+from sxtd_analysis.curated import Problem, load_curated
+from sxtd_analysis.schema import TABLES, Field
+from sxtd_analysis.validation import (
+    EVERY_PLAN_HAS,
+    ORDERED_PAIRS,
+    ValidationReport,
+    build_suites,
+    derive_rules,
+    format_problems,
+    validate_frames,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+CURATED = ROOT / "data" / "curated"
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pl.DataFrame]:
+    return load_curated(CURATED)
+
+
+@pytest.fixture(scope="module")
+def rules(frames):
+    return derive_rules(frames)
+
+
+def _find(rules, expectation, column=None, condition=None, **kwargs):
+    return [r for r in rules if r.expectation == expectation and r.condition == condition
+            and (column is None or r.kwargs.get("column") == column)
+            and all(r.kwargs.get(k) == v for k, v in kwargs.items())]
+
+
+# --- the suites are derived from the schema (meta-tests) ---------------------------------------------
+
+
+def test_every_table_has_a_suite(frames, rules):
+    assert list(rules) == list(TABLES)
+    suites = build_suites(frames)
+    assert list(suites) == list(TABLES)
+    for name, suite in suites.items():
+        assert len(suite.expectations) == len(rules[name]) > 0
+        assert {e.meta["rule"] for e in suite.expectations} == set(range(len(rules[name])))
+
+
+def test_every_required_field_has_a_not_null_expectation(rules):
+    for name, table in TABLES.items():
+        for f in table.fields:
+            found = _find(rules[name], "ExpectColumnValuesToNotBeNull", f.name)
+            assert len(found) == (1 if f.required else 0), f"{name}.{f.name}"
+
+
+def test_every_reference_has_a_value_set_from_the_referenced_frame(frames, rules):
+    references = [(name, f) for name, t in TABLES.items() for f in t.fields if f.references]
+    assert len(references) >= 8
+    for name, f in references:
+        ref_table, ref_col = f.references.split(".")
+        found = [r for r in _find(rules[name], "ExpectColumnValuesToBeInSet", f.name) if r.kind == "reference"]
+        assert len(found) == 1, f"{name}.{f.name}"
+        assert found[0].kwargs["value_set"] == sorted(set(frames[ref_table][ref_col].drop_nulls().to_list()))
+
+
+def test_keys_allowed_values_and_ranges_are_expected(rules):
+    for name, table in TABLES.items():
+        pk = table.primary_key
+        if len(pk) == 1:
+            assert _find(rules[name], "ExpectColumnValuesToBeUnique", pk[0]), name
+        else:
+            assert _find(rules[name], "ExpectCompoundColumnsToBeUnique", column_list=list(pk)), name
+        for f in table.fields:
+            if f.unique:
+                assert _find(rules[name], "ExpectColumnValuesToBeUnique", f.name), f"{name}.{f.name}"
+            if f.allowed and not f.is_list:
+                assert _find(rules[name], "ExpectColumnValuesToBeInSet", f.name, value_set=list(f.allowed))
+            if f.minimum is not None or f.maximum is not None:
+                assert _find(rules[name], "ExpectColumnValuesToBeBetween", f.name, min_value=f.minimum,
+                             max_value=f.maximum), f"{name}.{f.name}"
+
+
+def test_cross_column_and_row_count_rules(rules):
+    for name, table in TABLES.items():
+        assert _find(rules[name], "ExpectTableRowCountToBeBetween", min_value=1), name
+        for lo, hi in ORDERED_PAIRS:
+            if {lo, hi} <= set(table.column_names):
+                assert _find(rules[name], "ExpectColumnPairValuesAToBeGreaterThanB", column_A=hi, column_B=lo,
+                             or_equal=True), f"{name}: {lo} <= {hi}"
+    assert {r.kwargs["column"] for r in rules["targets"] if r.kind == "percent"} == {"value_low", "value_high"}
+    assert all(r.condition == ("unit", "percent") for r in rules["targets"] if r.kind == "percent")
+    for name in EVERY_PLAN_HAS:
+        assert _find(rules[name], "ExpectColumnDistinctValuesToContainSet", "plan_id")
+    assert {"targets", "tasks"} <= set(EVERY_PLAN_HAS)
+
+
+def test_a_new_field_in_the_schema_gets_its_expectations(monkeypatch, frames):
+    agencies = TABLES["agencies"]
+    extra = Field("sector", "VARCHAR", "Test field.", allowed=("industry", "trade"), references="agencies.kind")
+    monkeypatch.setitem(validation.TABLES, "agencies", replace(agencies, fields=(*agencies.fields, extra)))
+    new = derive_rules(frames)["agencies"]
+    assert _find(new, "ExpectColumnValuesToNotBeNull", "sector")
+    assert _find(new, "ExpectColumnValuesToBeInSet", "sector", value_set=["industry", "trade"])
+    assert [r for r in _find(new, "ExpectColumnValuesToBeInSet", "sector") if r.kind == "reference"]
+
+
+def test_checks_are_named_as_gx_names_them(rules):
+    pair = _find(rules["targets"], "ExpectColumnPairValuesAToBeGreaterThanB")[0]
+    assert pair.check == "expect_column_pair_values_a_to_be_greater_than_b"
+
+
+# --- the real data passes, with Data Docs -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_report(frames, tmp_path_factory) -> tuple[ValidationReport, Path]:
+    docs = tmp_path_factory.mktemp("docs") / "validation"
+    return validate_frames(frames, CURATED, data_docs_dir=docs), docs
+
+
+def test_real_data_passes_every_suite(real_report, rules):
+    report, _ = real_report
+    assert report.problems == [], "\n".join(format_problems(report.problems))
+    assert report.success
+    assert report.n_expectations == sum(len(r) for r in rules.values())
+    assert report.tables == list(TABLES)
+    assert report.summary() == f"validation passed: {report.n_expectations} expectations on {len(TABLES)} tables"
+
+
+def test_data_docs_index_is_written(real_report):
+    report, docs = real_report
+    assert report.docs_index == docs / "index.html"
+    html = report.docs_index.read_text(encoding="utf-8")
+    for name in TABLES:
+        assert f"{name}_suite" in html
+    pages = list((docs / "validations").rglob("*.html"))
+    assert len(pages) == len(TABLES)
+    # GX fills the index with JavaScript from CDNs; plain links keep it usable offline
+    plain = html.split('<div id="sxtd-plain-index"', 1)[1].split("</div>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', plain)
+    assert len(links) == 2 * len(TABLES) and plain.count(" passed</li>") == len(TABLES)
+    assert all((docs / unquote(link)).is_file() for link in links)
+    assert "at least one target" in (docs / "expectations" / "targets_suite.html").read_text(encoding="utf-8")
+
+
+def test_validation_module_does_not_import_great_expectations():
+    code = "import json, sys, sxtd_analysis.validation; print(json.dumps(sorted(sys.modules)))"
+    loaded = json.loads(subprocess.check_output([sys.executable, "-c", code], cwd=ROOT))
+    assert not [m for m in loaded if m.split(".")[0] in ("great_expectations", "pandas")]
+
+
+# --- broken frames: every failure is located ----------------------------------------------------------
+
+
+def _set(frame: pl.DataFrame, key: str, row_id: str, **values) -> pl.DataFrame:
+    hit = pl.col(key) == row_id
+    return frame.with_columns(
+        pl.when(hit).then(pl.lit(v, dtype=frame.schema[c])).otherwise(pl.col(c)).alias(c) for c, v in values.items())
+
+
+def _line(frames, table, key, row_id) -> int:
+    return frames[table].filter(pl.col(key) == row_id)["_line"].item()
+
+
+T02, T03, T04, T06, T07 = (f"dong-thap_kh-2023/t0{i}" for i in (2, 3, 4, 6, 7))
+OBJECTIVE = "ha-tinh_kh-484-2020/q01"
+DROPPED_PLAN = "thai-nguyen_kh-93-2019"
+
+
+@pytest.fixture(scope="module")
+def broken(frames) -> tuple[ValidationReport, dict]:
+    """The real frames with one thing broken per row, and where each problem must be reported."""
+    f = dict(frames)
+    t = f["targets"]
+    t = _set(t, "target_id", T02, value_low=95.0)  # above value_high 80
+    t = _set(t, "target_id", T03, value_high=120.0)  # a percent of 120
+    t = _set(t, "target_id", T04, indicator_code="no_such_indicator")
+    t = _set(t, "target_id", T07, comparator=None)
+    t = _set(t, "target_id", T06, target_id=T04)  # T04 twice
+    f["targets"] = t
+    task = f["tasks"].filter(pl.col("start_year").is_not_null() & pl.col("end_year").is_not_null()
+                             & (pl.col("plan_id") != DROPPED_PLAN))["task_id"][0]
+    f["tasks"] = _set(f["tasks"], "task_id", task, start_year=2030, end_year=2021, line_start=900)
+    f["tasks"] = f["tasks"].filter(pl.col("plan_id") != DROPPED_PLAN)
+    f["task_agencies"] = f["task_agencies"].filter(pl.col("task_id").is_in(f["tasks"]["task_id"].implode()))
+    f["task_agencies"] = pl.concat([f["task_agencies"], f["task_agencies"].head(1).with_columns(
+        _line=pl.lit(9999, dtype=pl.Int32))])
+    f["agencies"] = _set(f["agencies"], "agency_code", "doit", kind="ministry")
+    f["qualitative_objectives"] = _set(f["qualitative_objectives"], "objective_id", OBJECTIVE, target_year=2099)
+    quantified = f["national_targets"].filter(pl.col("is_quantified"))["national_target_id"][0]
+    f["national_targets"] = _set(f["national_targets"], "national_target_id", quantified, unit=None)
+    f["budgets"] = f["budgets"].clear()
+    ta_first = frames["task_agencies"].row(0, named=True)
+    ta_id = f"{ta_first['task_id']}/{ta_first['agency_code']}/{ta_first['role']}"
+    expected = {
+        "low above high": ("targets.csv", _line(frames, "targets", "target_id", T02), T02, "value_low",
+                           "expect_column_pair_values_a_to_be_greater_than_b", "value_low 95 is above value_high 80"),
+        "percent": ("targets.csv", _line(frames, "targets", "target_id", T03), T03, "value_high",
+                    "expect_column_values_to_be_between", "a percent of 120 is outside 0-100"),
+        "unknown indicator": ("targets.csv", _line(frames, "targets", "target_id", T04), T04, "indicator_code",
+                              "expect_column_values_to_be_in_set",
+                              "'no_such_indicator' is not a known indicators.indicator_code (no such row in "
+                              "indicators.csv)"),
+        "required": ("targets.csv", _line(frames, "targets", "target_id", T07), T07, "comparator",
+                     "expect_column_values_to_not_be_null", "is empty but required"),
+        "duplicate id": ("targets.csv", _line(frames, "targets", "target_id", T06), T04, "target_id",
+                         "expect_column_values_to_be_unique",
+                         f"duplicate target_id '{T04}'; also on line {_line(frames, 'targets', 'target_id', T04)}"),
+        "start after end": ("tasks.csv", _line(frames, "tasks", "task_id", task), task, "start_year",
+                            "expect_column_pair_values_a_to_be_greater_than_b",
+                            "start_year 2030 is above end_year 2021"),
+        "line_start after line_end": ("tasks.csv", _line(frames, "tasks", "task_id", task), task, "line_start",
+                                      "expect_column_pair_values_a_to_be_greater_than_b", "line_start 900 is above"),
+        "plan without tasks": ("plans.csv", _line(frames, "plans", "plan_id", DROPPED_PLAN), DROPPED_PLAN, "plan_id",
+                               "expect_column_distinct_values_to_contain_set",
+                               f"plan '{DROPPED_PLAN}' has no row in tasks.csv; every plan needs at least one task"),
+        "compound key": ("task_agencies.csv", 9999, ta_id, "task_id,agency_code,role",
+                         "expect_compound_columns_to_be_unique", "duplicate key (task_id, agency_code, role) = ("),
+        "allowed value": ("agencies.csv", _line(frames, "agencies", "agency_code", "doit"), "doit", "kind",
+                          "expect_column_values_to_be_in_set", "'ministry' is not one of province_department"),
+        "year range": ("qualitative_objectives.csv", _line(frames, "qualitative_objectives", "objective_id", OBJECTIVE),
+                       OBJECTIVE, "target_year", "expect_column_values_to_be_between", "2099 is outside 2010 to 2050"),
+        "required where quantified": ("national_targets.csv", _line(frames, "national_targets", "national_target_id",
+                                                                    quantified), quantified, "unit",
+                                      "expect_column_values_to_not_be_null",
+                                      "is empty, but it is required where is_quantified is true"),
+        "empty table": ("budgets.csv", None, None, None, "expect_table_row_count_to_be_between",
+                        "has no rows; every curated table needs at least one"),
+    }
+    return validate_frames(f, CURATED), expected
+
+
+@pytest.mark.parametrize("case", [
+    "low above high", "percent", "unknown indicator", "required", "duplicate id", "start after end",
+    "line_start after line_end", "plan without tasks", "compound key", "allowed value", "year range",
+    "required where quantified", "empty table",
+])
+def test_broken_frames_fail_with_located_problems(broken, case):
+    report, expected = broken
+    file, line, row_id, column, check, message = expected[case]
+    assert not report.success
+    matches = [p for p in report.problems if Path(p.file).name == file and p.line == line and p.check == check
+               and p.column == column and p.row_id == row_id and p.message.startswith(message)]
+    assert len(matches) == 1, f"{case}: no {expected[case]} in\n" + "\n".join(map(str, report.problems))
+    problem = matches[0]
+    assert problem.file == str(CURATED / file) and problem.level == "error"
+
+
+def test_broken_frames_report_nothing_else(broken):
+    report, expected = broken
+    located = {(Path(p.file).name, p.line) for p in report.problems}
+    wanted = {(file, line) for file, line, *_ in expected.values()}
+    # the duplicated rows are reported twice (each names the other); the compound key's first row too
+    assert located - wanted <= {("targets.csv", 5), ("task_agencies.csv", 2)}, located - wanted
+    assert report.summary().startswith(f"validation failed: {len(report.problems)} problem(s) in agencies.csv")
+
+
+def test_small_hand_built_frames():
+    frame = pl.DataFrame({
+        "agency_code": ["doit", "doit", "done"],
+        "name_vi": ["Sở Công Thương", "Sở Công Thương", None],
+        "name_en": ["Department of Industry and Trade"] * 3,
+        "kind": ["province_department", "province_department", "alien"],
+    })
+    report = validate_frames({"agencies": frame}, Path("somewhere"))
+    found = {(p.row_id, p.column, p.check, p.message) for p in report.problems}
+    assert found == {
+        ("doit", "agency_code", "expect_column_values_to_be_unique", "duplicate agency_code 'doit'"),
+        ("done", "name_vi", "expect_column_values_to_not_be_null", "is empty but required"),
+        ("done", "kind", "expect_column_values_to_be_in_set",
+         "'alien' is not one of " + ", ".join(TABLES["agencies"].field("kind").allowed)),
+    }
+    assert all(p.line is None and p.file == str(Path("somewhere") / "agencies.csv") for p in report.problems)
+    assert report.tables == ["agencies"] and not report.success
+
+
+def test_a_column_missing_from_a_frame_is_reported_not_raised():
+    frame = pl.DataFrame({"agency_code": ["doit"], "name_vi": ["Sở Công Thương"], "kind": ["province_department"],
+                          "_line": pl.Series([2], dtype=pl.Int32)})
+    report = validate_frames({"agencies": frame}, CURATED)
+    assert [(p.line, p.message) for p in report.problems] == [(1, "missing column(s): name_en")]
+
+
+# --- output and the command line ----------------------------------------------------------------------
+
+
+def test_format_problems_groups_by_file_column_and_check():
+    problems = [Problem("data/curated/targets.csv", f"bad {i}", line=i, row_id=f"t{i}", column="unit",
+                        check="expect_column_values_to_be_in_set") for i in range(2, 8)]
+    problems.append(Problem("data/curated/plans.csv", "the file is empty"))
+    lines = format_problems(problems, per_group=3)
+    assert lines[0].endswith("targets.csv  column unit  [expect_column_values_to_be_in_set]  6 row(s)")
+    assert lines[1:4] == ["    line 2 [t2]: bad 2", "    line 3 [t3]: bad 3", "    line 4 [t4]: bad 4"]
+    assert lines[4] == "    ... and 3 more"
+    assert lines[5].endswith("plans.csv  [format]: the file is empty")
+
+
+def test_cli_validate_passes_on_the_real_data(tmp_path, monkeypatch):
+    for var in ENV_VARS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SXTD_REPORTS_DIR", str(tmp_path / "reports"))
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+    index = tmp_path / "reports" / "validation" / "index.html"
+    assert f"Data Docs: {index}" in result.output and index.exists()
+    n = sum(len(r) for r in derive_rules(load_curated(CURATED)).values())
+    assert f"validation passed: {n} expectations on {len(TABLES)} tables; provenance gate passed" in result.output
+
+
+def test_an_exception_inside_gx_is_read_in_both_shapes():
+    flat = {"raised_exception": True, "exception_message": "KeyError: 'x'\nmore", "exception_traceback": "..."}
+    keyed = {"metric-id": flat}
+    assert validation._raised(flat) == validation._raised(keyed) == "KeyError: 'x'"
+    assert validation._raised({"raised_exception": False}) is None and validation._raised(None) is None
