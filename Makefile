@@ -15,7 +15,7 @@ export JUPYTER_RUNTIME_DIR:= $(CURDIR)/.jupyter/runtime
 export IPYTHONDIR         := $(CURDIR)/.jupyter/ipython
 export UV_PYTHON_DOWNLOADS:= never
 
-.PHONY: help setup build validate report test lint lab clean
+.PHONY: help setup lock build validate report test lint lab clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ help: ## list the targets
 setup: $(STAMP) ## create .venv with Python 3.11 and install the locked dependencies
 
 # The stamp is keyed on the lock: nothing is reinstalled until uv.lock or pyproject.toml change.
-$(STAMP): uv.lock pyproject.toml requirements.lock
+$(STAMP): uv.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "sxtd needs Python 3.11; set PYTHON=/path/to/python3.11")'
 	@if [ ! -x $(UV) ]; then $(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .uv uv \
 	    || echo "uv could not be installed; falling back to pip"; fi
@@ -39,9 +39,11 @@ $(STAMP): uv.lock pyproject.toml requirements.lock
 	@touch $@
 	@echo "setup: $(VENV) ready (sxtd kernel registered)"
 
-# uv.lock is the source of truth; requirements.lock is its export for the pip fallback.
-requirements.lock: uv.lock
-	$(UV) export --frozen --extra dev --no-emit-project --quiet -o $@
+# uv.lock is the source of truth; requirements.lock is its export for the pip fallback. Run after changing
+# dependencies in pyproject.toml (a fresh clone never needs it).
+lock: setup ## re-resolve uv.lock and re-export requirements.lock
+	$(UV) lock --python $(PYTHON)
+	$(UV) export --frozen --extra dev --no-emit-project --quiet -o requirements.lock
 
 build: setup ## check the curated data and build data/sxtd.duckdb
 	$(BIN)/sxtd build
