@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from sxtd_analysis.curated import Problem
-from sxtd_analysis.schema import TABLES, Table
+from sxtd_analysis.schema import TABLES, Field, Table
 
 #: name of the Data Docs site we add (the ephemeral context already has `local_site`)
 DOCS_SITE = "sxtd_validation"
@@ -61,12 +61,18 @@ class Rule:
     kind: str  # how a failing row is worded, see `_describe`
     description: str  # one sentence, shown in Data Docs
     condition: tuple[str, Any] | None = None  # only rows where column == value
+    #: (column added before validation, the frame's column, "table.column" it must exist in): a reference is
+    #: checked as "is known" flags, so the suite does not carry the referenced table's keys (500,000 task ids
+    #: at scale made GX spend minutes re-serialising the expectation)
+    derived: tuple[str, str, str] | None = None
 
     @property
     def columns(self) -> list[str]:
         """The frame's columns the expectation reads."""
         kw = self.kwargs
         named = [kw.get("column"), kw.get("column_A"), kw.get("column_B"), *(kw.get("column_list") or [])]
+        if self.derived:
+            named = [self.derived[1] if c == self.derived[0] else c for c in named]
         return [c for c in named if c] + ([self.condition[0]] if self.condition else [])
 
     @property
@@ -117,13 +123,19 @@ def derive_rules(frames: dict[str, pl.DataFrame]) -> dict[str, list[Rule]]:
     return {name: _table_rules(TABLES[name], frames) for name in TABLES if name in frames}
 
 
+def _known_flag(f: Field) -> str:
+    """Name of the column that flags whether a referencing field's value exists in the referenced table."""
+    return f"{f.name}__is_known_{f.references.replace('.', '_')}"
+
+
 def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
     name = table.name
     cols = set(table.column_names)
+    flags = [_known_flag(f) for f in table.fields if f.references and f.references.split(".")[0] in frames]
     rules = [
         Rule(name, "ExpectTableRowCountToBeBetween", {"min_value": 1}, None, "non_empty",
              f"{table.file_name} has at least one row."),
-        Rule(name, "ExpectTableColumnsToMatchSet", {"column_set": table.column_names, "exact_match": True},
+        Rule(name, "ExpectTableColumnsToMatchSet", {"column_set": table.column_names + flags, "exact_match": True},
              None, "columns", f"{table.file_name} has exactly the columns of schema.py."),
     ]
     pk = table.primary_key
@@ -150,9 +162,10 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
         if f.references:
             ref_table, ref_col = f.references.split(".")
             if ref_table in frames:
-                known = sorted(set(frames[ref_table][ref_col].drop_nulls().to_list()))
-                rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": f.name, "value_set": known},
-                                  f.name, "reference", f"Every {f.name} is a known {f.references}."))
+                flag = _known_flag(f)
+                rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]},
+                                  f.name, "reference", f"Every {f.name} is a known {f.references}.",
+                                  derived=(flag, f.name, f.references)))
     for lo, hi in ORDERED_PAIRS:
         if {lo, hi} <= cols:
             rules.append(Rule(name, "ExpectColumnPairValuesAToBeGreaterThanB",
@@ -239,10 +252,17 @@ def build_suites(frames: dict[str, pl.DataFrame]) -> dict[str, Any]:
     return suites
 
 
-def _to_pandas(frame: pl.DataFrame):
-    """The frame as pandas for GX: `_line` dropped, list columns joined with ';'."""
+def _to_pandas(frame: pl.DataFrame, rules: list[Rule], frames: dict[str, pl.DataFrame]):
+    """The frame as pandas for GX: `_line` dropped, list columns joined with ';', derived flags added."""
     lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
-    out = frame.drop("_line", strict=False)
+    flags = []
+    for rule in rules:
+        if rule.derived and rule.derived[1] in frame.columns:
+            flag, column, reference = rule.derived
+            ref_table, ref_col = reference.split(".")
+            flags.append((pl.col(column).is_null() | pl.col(column).is_in(frames[ref_table][ref_col].implode()))
+                         .alias(flag))
+    out = frame.with_columns(flags).drop("_line", strict=False)
     if lists:
         out = out.with_columns(pl.col(c).list.join(";") for c in lists)
     return out.to_pandas()
@@ -277,7 +297,7 @@ def validate_frames(frames: dict[str, pl.DataFrame], curated_dir: Path, *,
             batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(f"{name}_csv")
             definition = context.validation_definitions.add(
                 gx.ValidationDefinition(name=f"validate_{name}", data=batch, suite=suite))
-            batch_parameters = {"dataframe": _to_pandas(frames[name])}
+            batch_parameters = {"dataframe": _to_pandas(frames[name], rules, frames)}
             # Without Data Docs, a BOOLEAN_ONLY pass (half the time) settles the usual case, a passing suite;
             # a failing suite runs again with COMPLETE to locate its rows. Data Docs get COMPLETE results.
             result = definition.run(batch_parameters=batch_parameters, run_id=run_id,
@@ -379,6 +399,7 @@ def _problems(rule: Rule, res, frames: dict[str, pl.DataFrame], file_name: str,
     if rule.kind == "columns":
         details = (result.get("details") or {}).get("mismatched") or {}
         missing, extra = details.get("missing") or [], details.get("unexpected") or []
+        missing = [c for c in missing if "__is_known_" not in c]  # a flag is missing with its column
         parts = ([f"missing column(s): {', '.join(missing)}"] if missing else []) + (
             [f"unknown column(s): {', '.join(extra)}"] if extra else [])
         return [Problem(file_name, "; ".join(parts) or "the columns differ from schema.py", line=1,
