@@ -84,6 +84,11 @@ def parse_table(data: bytes, table: Table, file_name: str) -> tuple[pl.DataFrame
         text = decode_text(data, file_name)
     except TextFileError as err:
         return None, [Problem(file_name, str(err).removeprefix(f"{file_name}: "))]
+    del text  # not held while the fast path runs (a str takes up to 4 bytes a character)
+    canonical = _read_canonical(data, table)
+    if canonical is not None:
+        return _typed_frame(*canonical, table, file_name)
+    text = data.decode("utf-8")  # what decode_text returned: it accepts only clean UTF-8, NFC, no BOM
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
@@ -124,9 +129,69 @@ def parse_table(data: bytes, table: Table, file_name: str) -> tuple[pl.DataFrame
     columns = {name: [row[j] for row in body] for j, name in enumerate(header)}
     raw = pl.DataFrame(columns, schema={c: pl.Utf8 for c in header}).select(expected)
     lines = pl.Series("_line", line_of[1: len(body) + 1], dtype=pl.Int32)
+    return _typed_frame(raw, lines, table, file_name)
+
+
+def _read_canonical(data: bytes, table: Table) -> tuple[pl.DataFrame, pl.Series] | None:
+    """Fast path: (all-string frame in schema order, CSV line of each row) for a file in canonical form.
+
+    A file is canonical when polars' reader and writer give back exactly its bytes ('\\n' line ends,
+    quotes only where needed, the schema's columns, no blank lines): such a file parses the same in
+    `csv.reader`, so the result equals the exact reader's. Anything else (or any polars error) returns
+    None and the exact reader below runs, with its problem messages. Big files read ~10x faster and in a
+    fraction of the memory.
+    """
+    if b"\r" in data:
+        return None
+    try:
+        raw = pl.read_csv(io.BytesIO(data), infer_schema=False)
+        if sorted(raw.columns) != sorted(table.column_names):
+            return None
+        same = _SameBytes(data)
+        raw.write_csv(same)
+        if not same.equal():
+            return None
+    except Exception:  # any surprise: the exact reader decides
+        return None
+    first = 2 + sum(c.count("\n") for c in raw.columns)  # line of the first record
+    if data.count(b"\n") == first - 1 + raw.height:  # no line break inside a field: one line a row
+        lines = pl.int_range(first, first + raw.height, dtype=pl.Int32, eager=True).alias("_line")
+    else:
+        spans = pl.sum_horizontal(1, *(pl.col(c).str.count_matches("\n", literal=True).fill_null(0)
+                                       for c in raw.columns))
+        lines = raw.select((spans.cum_sum() - spans + first).cast(pl.Int32).alias("_line")).to_series()
+    nulls = raw.null_count().row(0, named=True)  # empty unquoted fields; the exact reader gives ""
+    return raw.select(pl.col(c).fill_null("") if nulls[c] else pl.col(c) for c in table.column_names), lines
+
+
+class _SameBytes:
+    """A write-only file that checks that what is written equals `data`, without keeping a copy."""
+
+    def __init__(self, data: bytes):
+        self.data, self.pos, self.same = data, 0, True
+
+    def write(self, chunk: bytes) -> int:
+        self.same = self.same and self.data.startswith(chunk, self.pos)
+        self.pos += len(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def equal(self) -> bool:
+        return self.same and self.pos == len(self.data)
+
+
+def _typed_frame(raw: pl.DataFrame, lines: pl.Series, table: Table, file_name: str
+                 ) -> tuple[pl.DataFrame, list[Problem]]:
+    """Cast the string columns to the schema's types; values that do not convert are problems."""
+    problems: list[Problem] = []
     typed = []
     for f in table.fields:
         cast = _cast(raw[f.name], f)
+        if f.type in ("VARCHAR", "VARCHAR[]"):  # null exactly where the text is blank: nothing can fail
+            typed.append(cast.alias(f.name))
+            continue
         bad = raw[f.name].str.strip_chars().ne("") & cast.is_null()
         for idx in bad.arg_true().to_list():
             problems.append(Problem(file_name, f"{raw[f.name][idx]!r} is not a valid {f.type}",

@@ -13,21 +13,32 @@ FROM plans AS p JOIN provinces AS pr USING (province_slug);
 
 -- view: target_matrix: One row per province x indicator x target year: the value range, comparator, unit and quote(s); the cross-province comparison in one query.
 CREATE VIEW target_matrix AS
-SELECT pr.province_slug, pr.name_vi AS province_name_vi, t.indicator_code, i.label_vi, i.label_en,
-       t.target_year,
-       min(t.value_low) AS value_low, max(t.value_high) AS value_high,
-       CASE WHEN count(DISTINCT t.comparator) = 1 THEN any_value(t.comparator) ELSE 'mixed' END AS comparator,
-       any_value(t.unit) AS unit, count(*) AS n_targets,
-       string_agg(t.scope_note, ' | ' ORDER BY t.target_id) AS scope_note,
-       string_agg(t.quote, ' | ' ORDER BY t.target_id) AS quote,
-       string_agg(p.raw_file || ':' || t.line_start || '-' || t.line_end, '; ' ORDER BY t.target_id) AS source,
-       list(t.target_id ORDER BY t.target_id) AS target_ids,
-       list(DISTINCT t.plan_id) AS plan_ids
-FROM targets AS t
-JOIN plans AS p USING (plan_id)
+-- Performance: one list of the targets per cell, sorted once by target_id (ids are unique), instead of four
+-- ORDER BY aggregates and two DISTINCT aggregates; names are joined after grouping on the keys.
+-- comparator is required, so min = max exactly when one comparator is used.
+WITH cells AS (
+    SELECT p.province_slug, t.indicator_code, t.target_year,
+           min(t.value_low) AS value_low, max(t.value_high) AS value_high,
+           CASE WHEN min(t.comparator) = max(t.comparator) THEN any_value(t.comparator) ELSE 'mixed' END
+               AS comparator,
+           any_value(t.unit) AS unit, count(*) AS n_targets,
+           list_sort(list({'target_id': t.target_id, 'scope_note': t.scope_note, 'quote': t.quote,
+                           'source': p.raw_file || ':' || t.line_start || '-' || t.line_end})) AS items,
+           list_sort(list_distinct(list(t.plan_id))) AS plan_ids
+    FROM targets AS t
+    JOIN plans AS p USING (plan_id)
+    GROUP BY p.province_slug, t.indicator_code, t.target_year
+)
+SELECT c.province_slug, pr.name_vi AS province_name_vi, c.indicator_code, i.label_vi, i.label_en,
+       c.target_year, c.value_low, c.value_high, c.comparator, c.unit, c.n_targets,
+       nullif(array_to_string(list_transform(c.items, lambda x: x.scope_note), ' | '), '') AS scope_note,
+       array_to_string(list_transform(c.items, lambda x: x.quote), ' | ') AS quote,
+       array_to_string(list_transform(c.items, lambda x: x.source), '; ') AS source,
+       list_transform(c.items, lambda x: x.target_id) AS target_ids,
+       c.plan_ids
+FROM cells AS c
 JOIN provinces AS pr USING (province_slug)
-JOIN indicators AS i USING (indicator_code)
-GROUP BY pr.province_slug, pr.name_vi, t.indicator_code, i.label_vi, i.label_en, t.target_year;
+JOIN indicators AS i USING (indicator_code);
 
 -- view: target_alignment: Each provincial target beside the national benchmark for its indicator at the milestone covering its year (2020: 76/QĐ-TTg; 2021-2025 and 2026-2030: 889/QĐ-TTg), with a verdict.
 CREATE VIEW target_alignment AS
@@ -85,23 +96,31 @@ FROM joined;
 
 -- view: tasks_by_agency: Tasks per leading agency and plan (co-leads counted for each), with partner counts and timeline.
 CREATE VIEW tasks_by_agency AS
-WITH partners AS (
-    SELECT task_id, count(*) FILTER (WHERE role = 'partner') AS n_partners FROM task_agencies GROUP BY task_id
+-- Performance: partners counted by a window over each task's rows (no second pass and join on task_id), and
+-- grouping on codes only, with the names joined afterwards.
+WITH ta AS (
+    SELECT task_id, agency_code, role,
+           count(*) FILTER (WHERE role = 'partner') OVER (PARTITION BY task_id) AS n_partners
+    FROM task_agencies
+), per_plan AS (
+    SELECT ta.agency_code, t.plan_id, p.province_slug,
+           count(*) AS n_tasks,
+           count(*) FILTER (WHERE t.lead_agency_code <> ta.agency_code) AS n_tasks_as_co_lead,
+           coalesce(sum(ta.n_partners), 0)::BIGINT AS n_partner_links,
+           round(coalesce(avg(ta.n_partners), 0), 2)::DOUBLE AS avg_partners_per_task,
+           min(coalesce(t.start_year, p.period_start_year)) AS first_year,
+           max(coalesce(t.end_year, p.period_end_year)) AS last_year,
+           count(*) FILTER (WHERE t.frequency IS NOT NULL) AS n_recurring_tasks
+    FROM ta
+    JOIN tasks AS t USING (task_id)
+    JOIN plans AS p ON p.plan_id = t.plan_id
+    WHERE ta.role = 'lead'
+    GROUP BY ta.agency_code, t.plan_id, p.province_slug
 )
-SELECT ta.agency_code, a.name_vi AS agency_name_vi, a.name_en AS agency_name_en, a.kind AS agency_kind,
-       t.plan_id, p.province_slug, pr.name_vi AS province_name_vi,
-       count(*) AS n_tasks,
-       count(*) FILTER (WHERE t.lead_agency_code <> ta.agency_code) AS n_tasks_as_co_lead,
-       coalesce(sum(pa.n_partners), 0)::BIGINT AS n_partner_links,
-       round(coalesce(avg(pa.n_partners), 0), 2)::DOUBLE AS avg_partners_per_task,
-       min(coalesce(t.start_year, p.period_start_year)) AS first_year,
-       max(coalesce(t.end_year, p.period_end_year)) AS last_year,
-       count(*) FILTER (WHERE t.frequency IS NOT NULL) AS n_recurring_tasks
-FROM task_agencies AS ta
-JOIN tasks AS t USING (task_id)
-JOIN agencies AS a ON a.agency_code = ta.agency_code
-JOIN plans AS p ON p.plan_id = t.plan_id
-JOIN provinces AS pr ON pr.province_slug = p.province_slug
-LEFT JOIN partners AS pa ON pa.task_id = t.task_id
-WHERE ta.role = 'lead'
-GROUP BY ta.agency_code, a.name_vi, a.name_en, a.kind, t.plan_id, p.province_slug, pr.name_vi;
+SELECT g.agency_code, a.name_vi AS agency_name_vi, a.name_en AS agency_name_en, a.kind AS agency_kind,
+       g.plan_id, g.province_slug, pr.name_vi AS province_name_vi,
+       g.n_tasks, g.n_tasks_as_co_lead, g.n_partner_links, g.avg_partners_per_task, g.first_year, g.last_year,
+       g.n_recurring_tasks
+FROM per_plan AS g
+JOIN agencies AS a ON a.agency_code = g.agency_code
+JOIN provinces AS pr ON pr.province_slug = g.province_slug;

@@ -70,6 +70,22 @@ def _benchmark_problems(frames) -> list[Problem]:
             for row in keyed.filter(dup).iter_rows(named=True)]
 
 
+def _is_sorted(frame, columns: list[str]) -> bool:
+    """True if the rows are in ascending order of `columns` (sort keys hold the primary key: no ties).
+
+    A null in a key makes it False, so that such a frame is sorted as before.
+    """
+    import polars as pl
+
+    if frame.height < 2:
+        return True
+    ascending = pl.lit(True)
+    for column in reversed(columns):
+        now, before = pl.col(column), pl.col(column).shift(1)
+        ascending = (now > before) | ((now == before) & ascending)
+    return bool(frame.select(ascending.slice(1).fill_null(False).all()).item())
+
+
 def check_curated(paths: Paths, *, validate: bool = True, skip_provenance: bool = False):
     """Load the curated tables and run every check; returns (frames, warnings) or raises BuildError."""
     from sxtd_analysis.provenance import check_provenance, check_raw_manifest
@@ -102,6 +118,7 @@ def build_database(paths: Paths | None = None, *, validate: bool = True, skip_pr
         skip_provenance: skip the raw-text gate; only for synthetic benchmark data, never the real build.
     """
     import duckdb
+    import polars as pl
 
     paths = paths or get_paths()
     started = time.perf_counter()
@@ -116,8 +133,12 @@ def build_database(paths: Paths | None = None, *, validate: bool = True, skip_pr
             counts = {}
             for name, table in TABLES.items():
                 con.execute(create_table_sql(table))
-                frame = frames[name].select(table.column_names).sort(list(table.sort_by or table.primary_key))
-                con.register("_incoming", frame.to_arrow())
+                frame = frames[name].select(table.column_names)
+                order = list(table.sort_by or table.primary_key)
+                if not _is_sorted(frame, order):  # curated files are kept sorted: usually no copy is made
+                    frame = frame.sort(order)
+                # newest Arrow layout: string views are handed to DuckDB without a copy
+                con.register("_incoming", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
                 con.execute(f"INSERT INTO {name} SELECT * FROM _incoming")
                 con.unregister("_incoming")
                 counts[name] = frame.height
