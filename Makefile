@@ -28,7 +28,7 @@ $(STAMP): uv.lock pyproject.toml
 	@if [ ! -x $(UV) ]; then $(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .uv uv \
 	    || echo "uv could not be installed; falling back to pip"; fi
 	@if [ -x $(UV) ]; then \
-	    $(UV) sync --frozen --extra dev --python $(PYTHON) --quiet; \
+	    $(UV) sync --frozen --extra dev --python $(PYTHON) --compile-bytecode --quiet; \
 	else \
 	    [ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV); \
 	    $(BIN)/pip install --quiet --require-hashes -r requirements.lock && \
