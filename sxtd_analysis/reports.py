@@ -329,6 +329,11 @@ def _ensure_vega_bundle(page: str) -> str:
 _BUNDLE_MARKER = "window.vegaEmbed="
 
 
+#: a kernel that fails to start is tried this many times before the notebook counts as failed
+KERNEL_START_ATTEMPTS = 2
+_KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
+
+
 def _run_job(job: _Job) -> ReportResult:
     """Execute one notebook with papermill and export it; never raises (failures are results)."""
     started = time.perf_counter()
@@ -342,14 +347,20 @@ def _run_job(job: _Job) -> ReportResult:
         import nbformat
         import papermill
 
-        papermill.execute_notebook(
-            str(job.notebook), str(executed),
-            parameters=dict(job.parameters),
-            kernel_name=job.kernel_name,
-            km=_kernel_manager(job.kernel_name, job.notebook.parent, kernel_log),
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=job.cell_timeout,
-        )
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                papermill.execute_notebook(
+                    str(job.notebook), str(executed),
+                    parameters=dict(job.parameters),
+                    kernel_name=job.kernel_name,
+                    km=_kernel_manager(job.kernel_name, job.notebook.parent, kernel_log),
+                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    execution_timeout=job.cell_timeout,
+                )
+                break
+            except RuntimeError as err:  # a kernel that dies while starting (seen with parallel jobs): retry
+                if attempt == KERNEL_START_ATTEMPTS or not any(m in str(err) for m in _KERNEL_START_FAILURES):
+                    raise
         nb = nbformat.read(str(executed), as_version=4)
         page = export_html(nb, title=job.title, provenance=job.provenance)
         problems = external_references(page, links=False)

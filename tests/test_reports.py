@@ -396,3 +396,26 @@ def test_one_run_at_a_time_per_output_folder(db, tmp_path, monkeypatch):
         result = _invoke(["report", "--all", "--jobs", "1", "--out", str(out)], db)
     assert result.exit_code == 1 and "another `sxtd report` is writing" in result.output
     assert _invoke(["report", "--all", "--jobs", "1", "--out", str(out)], db).exit_code == 0
+
+
+@pytest.mark.parametrize(("failures", "ok"), [(1, True), (2, False)])
+def test_a_kernel_that_dies_while_starting_is_tried_once_more(tmp_path, monkeypatch, failures, ok):
+    import papermill
+
+    from sxtd_analysis import reports
+
+    calls = []
+
+    def flaky(src, out, **kwargs):
+        calls.append(src)
+        if len(calls) <= failures:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        raise ValueError("reached the notebook")  # the second start worked; stop here
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    job = reports._Job(key="x", title="X", notebook=tmp_path / "x.ipynb", parameters={}, out_dir=tmp_path / "out",
+                       provenance={}, cell_timeout=10)
+    result = reports._run_job(job)
+    assert len(calls) == min(failures + 1, reports.KERNEL_START_ATTEMPTS)
+    assert ("reached the notebook" in result.error) is ok
+    assert ("Kernel died" in result.error) is not ok
