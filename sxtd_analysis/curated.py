@@ -213,7 +213,10 @@ def _record_line_starts(text: str) -> list[int]:
     return spans
 
 
-def _row_id(frame: pl.DataFrame, table: Table, idx: int) -> str:
+def _row_id(frame: pl.DataFrame, table: Table, idx: int) -> str | None:
+    """The row's key as text ('a/b' for a compound key); None if a key column is missing."""
+    if not all(k in frame.columns for k in table.primary_key):
+        return None
     return "/".join(str(frame[k][idx]) for k in table.primary_key)
 
 

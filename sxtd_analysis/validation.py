@@ -25,7 +25,7 @@ from typing import Any
 
 import polars as pl
 
-from sxtd_analysis.curated import Problem
+from sxtd_analysis.curated import Problem, _row_id
 from sxtd_analysis.schema import TABLES, Field, Table
 
 #: name of the Data Docs site we add (the ephemeral context already has `local_site`)
@@ -366,12 +366,6 @@ def _value(v: Any) -> str:
     if isinstance(v, str):
         return repr(v)
     return str(v)
-
-
-def _row_id(frame: pl.DataFrame, table: Table, idx: int) -> str | None:
-    if not all(k in frame.columns for k in table.primary_key):
-        return None
-    return "/".join(str(frame[k][idx]) for k in table.primary_key)
 
 
 def _line(frame: pl.DataFrame, idx: int) -> int | None:
