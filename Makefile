@@ -53,8 +53,7 @@ validate: setup ## run the provenance gate and the Great Expectations suites
 
 report: setup ## set up, build, validate and render every report into reports/
 	$(BIN)/sxtd validate
-	@# the suites just passed on this very data (validate also writes Data Docs); build reruns the gate only
-	$(BIN)/sxtd build --no-validate
+	$(BIN)/sxtd build
 	$(BIN)/sxtd report --all --jobs $(JOBS)
 	@echo "open $(CURDIR)/reports/index.html"
 

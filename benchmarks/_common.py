@@ -91,7 +91,7 @@ def ensure_database(size: str) -> Path:
         if info.get("curated_hash") == curated_hash(paths.curated_dir, paths.raw_dir):
             return paths.database
     paths.database.parent.mkdir(parents=True, exist_ok=True)
-    build_database(paths, validate=False, skip_provenance=skip)
+    build_database(paths, skip_provenance=skip)
     return paths.database
 
 

@@ -6,7 +6,7 @@ Deterministic (one seed gives byte-identical files). The reference tables (indic
 agencies, agency_aliases) are copied from data/curated/; provinces are the real ones plus synthetic ones
 (slugs `gl-...`, "giả lập") up to the 63 provinces of before 2025. Each plan gets about 30 targets,
 50 tasks with 3-4 agencies each, 4 qualitative objectives and one budget, with realistic text lengths
-(the real tables average ~370 bytes a target, ~410 a task). Every file passes `check_integrity` and the
+(the real tables average ~370 bytes a target, ~410 a task). Every file passes `validation.check_frames` and the
 Great Expectations rules, but quotes stand in no raw text: build with `skip_provenance=True`.
 """
 

@@ -57,20 +57,18 @@ def _connect(ctx: click.Context):
 
 
 @main.command()
-@click.option("--no-validate", is_flag=True, help="Skip the Great Expectations suites (the built-in checks and "
-              "the provenance gate still run).")
 @click.pass_context
-def build(ctx: click.Context, no_validate: bool) -> None:
+def build(ctx: click.Context) -> None:
     """Check the curated data and build the DuckDB database (data/sxtd.duckdb).
 
-    Runs the loader's format checks, the provenance gate (every quote and number against data/raw) and the
-    data validation, then writes the database atomically: on any failure the previous database is left
-    untouched and every problem is listed.
+    Runs the loader's format checks, every validation rule (the rules of `sxtd validate`'s suites, evaluated
+    in-process) and the provenance gate (every quote and number against data/raw), then writes the database
+    atomically: on any failure the previous database is left untouched and every problem is listed.
     """
     from sxtd_analysis.warehouse import BuildError, build_database
 
     try:
-        result = build_database(_paths(ctx), validate=not no_validate)
+        result = build_database(_paths(ctx))
     except BuildError as err:
         raise UserError(f"build refused, {err}\nThe previous database (if any) was left untouched.") from None
     for warning in result.warnings:

@@ -1,14 +1,17 @@
-"""Data validation with Great Expectations: one expectation suite per curated table, derived from the schema.
+"""Data validation: one rule set per curated table, derived from the schema, run by two engines.
 
 Every rule comes from `schema.TABLES` (keys, required fields, allowed values, ranges, references between
 tables) plus a few cross-column rules (value_low <= value_high, percents within 0-100, start <= end,
-line_start <= line_end, every plan has a target and a task). The rules are plain data (`derive_rules`),
-turned into GX expectations only when a suite runs, so that `import sxtd_analysis` never loads Great
-Expectations. GX validates pandas copies of the polars frames (its DuckDB/SQL datasource is unusable,
-see shared/notes/stack.md); each failing row is mapped back to its CSV line and primary key.
+line_start <= line_end, every plan has a target and a task). The rules are plain data (`derive_rules`):
+one list, evaluated two ways that report the same problems (a test holds them equal):
 
-`validate_curated` is what `sxtd validate` runs: load the curated files, the provenance gate, then every
-suite, optionally writing GX Data Docs.
+- `validate_frames`: as Great Expectations suites, with Data Docs for a reviewer. GX validates pandas copies
+  of the polars frames (its DuckDB/SQL datasource is unusable, see shared/notes/stack.md). This is what
+  `sxtd validate` runs; importing GX alone takes ~5 s, so it is loaded only here.
+- `check_frames`: the same rules as polars expressions, in milliseconds. This is what `sxtd build` runs
+  before it publishes a database.
+
+Each failing row is mapped back to its CSV line and primary key, in the same words by both engines.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ ORDERED_PAIRS = (
     ("period_start_year", "period_end_year"),
     ("line_start", "line_end"),
 )
-#: tables in which every plan must have at least one row, with the word for one row
+#: tables in which every plan must have at least one row, with the word for one row; checked on plans.csv
 EVERY_PLAN_HAS = {"targets": "target", "tasks": "task"}
 #: table -> (condition column, condition value, columns required where the condition holds)
 REQUIRED_WHEN = {
@@ -61,9 +64,9 @@ class Rule:
     kind: str  # how a failing row is worded, see `_describe`
     description: str  # one sentence, shown in Data Docs
     condition: tuple[str, Any] | None = None  # only rows where column == value
-    #: (column added before validation, the frame's column, "table.column" it must exist in): a reference is
-    #: checked as "is known" flags, so the suite does not carry the referenced table's keys (500,000 task ids
-    #: at scale made GX spend minutes re-serialising the expectation)
+    #: (column added before validation, the frame's column, "table.column" it must exist in): a reference (or
+    #: "every plan has a row in ...") is checked as boolean flags, so the suite does not carry the other
+    #: table's keys (500,000 task ids at scale made GX spend minutes re-serialising the expectation)
     derived: tuple[str, str, str] | None = None
 
     @property
@@ -128,10 +131,17 @@ def _known_flag(f: Field) -> str:
     return f"{f.name}__is_known_{f.references.replace('.', '_')}"
 
 
+def _every_plan_flag(table: str) -> str:
+    """Name of the plans column that flags whether a plan has at least one row in `table`."""
+    return f"plan_id__has_row_in_{table}"
+
+
 def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
     name = table.name
     cols = set(table.column_names)
     flags = [_known_flag(f) for f in table.fields if f.references and f.references.split(".")[0] in frames]
+    every_plan = [t for t in EVERY_PLAN_HAS if t in frames] if name == "plans" else []
+    flags += [_every_plan_flag(t) for t in every_plan]
     rules = [
         Rule(name, "ExpectTableRowCountToBeBetween", {"min_value": 1}, None, "non_empty",
              f"{table.file_name} has at least one row."),
@@ -190,11 +200,11 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
                           "duplicate_key",
                           f"At most one row per ({', '.join(key)}) where {cond_col} is {_flag(cond_val)}.",
                           condition=(cond_col, cond_val)))
-    if name in EVERY_PLAN_HAS and "plans" in frames:
-        plan_ids = sorted(set(frames["plans"]["plan_id"].drop_nulls().to_list()))
-        rules.append(Rule(name, "ExpectColumnDistinctValuesToContainSet", {"column": "plan_id",
-                          "value_set": plan_ids}, "plan_id", "every_plan",
-                          f"Every plan has at least one {EVERY_PLAN_HAS[name]}."))
+    for other in every_plan:
+        flag = _every_plan_flag(other)
+        rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]}, "plan_id",
+                          "every_plan", f"Every plan has at least one {EVERY_PLAN_HAS[other]} in "
+                          f"{TABLES[other].file_name}.", derived=(flag, "plan_id", f"{other}.plan_id")))
     return rules
 
 
@@ -208,7 +218,92 @@ def _bounds(lo: float | None, hi: float | None) -> str:
     return f"at least {lo:g}" if lo is not None else f"at most {hi:g}"
 
 
-# --- running the suites -----------------------------------------------------------------------------
+def with_flags(frame: pl.DataFrame, rules: list[Rule], frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The frame with the boolean columns its derived rules check (a missing value counts as known)."""
+    flags = []
+    for rule in rules:
+        if rule.derived and rule.derived[1] in frame.columns:
+            flag, column, reference = rule.derived
+            ref_table, ref_col = reference.split(".")
+            flags.append((pl.col(column).is_null() | pl.col(column).is_in(frames[ref_table][ref_col].implode()))
+                         .alias(flag))
+    return frame.with_columns(flags) if flags else frame
+
+
+# --- the rules as polars expressions: what `sxtd build` runs ------------------------------------------
+
+
+def check_frames(frames: dict[str, pl.DataFrame], curated_dir: Path) -> ValidationReport:
+    """Evaluate every rule of `derive_rules` with polars; the same problems `validate_frames` reports.
+
+    No Great Expectations import: this is the check `sxtd build` runs before it publishes a database
+    (milliseconds on the real data, about a second at 10,000 plans). Each rule is read as its GX
+    expectation is documented to behave: column-map rules skip missing values, `row_condition` filters
+    the rows first, a pair rule ignores rows where either value is missing, a compound key ignores rows
+    where all its values are missing.
+    """
+    started = time.perf_counter()
+    all_rules = derive_rules(frames)
+    problems: list[Problem] = []
+    for name, rules in all_rules.items():
+        frame = with_flags(frames[name], rules, frames)
+        file_name = str(Path(curated_dir) / TABLES[name].file_name)
+        for rule in rules:
+            if rule.kind == "non_empty":
+                if frame.height < rule.kwargs["min_value"]:
+                    problems.append(_empty_problem(rule, file_name))
+                continue
+            if rule.kind == "columns":
+                expected = rule.kwargs["column_set"]
+                have = [c for c in frame.columns if c != "_line"]
+                if set(have) != set(expected):
+                    missing = [c for c in expected if c not in have]
+                    problems.append(_columns_problem(rule, file_name, missing, [c for c in have if c not in expected]))
+                continue
+            if not set(rule.columns) <= set(frame.columns):
+                continue  # the `columns` rule reports the missing column
+            problems += _row_problems(rule, _failing_rows(rule, frame), frames, file_name)
+    return ValidationReport(problems, sum(map(len, all_rules.values())), list(all_rules),
+                            seconds=time.perf_counter() - started)
+
+
+def _failing_rows(rule: Rule, frame: pl.DataFrame) -> list[int]:
+    """Row numbers of `frame` that fail the rule's expectation."""
+    kw = rule.kwargs
+    rows = frame.with_row_index("__row")
+    if rule.condition is not None:
+        rows = rows.filter((pl.col(rule.condition[0]) == rule.condition[1]).fill_null(False))
+    expectation = rule.expectation
+    if expectation == "ExpectColumnValuesToBeUnique":
+        col = pl.col(kw["column"])
+        fails = col.is_not_null() & col.is_duplicated()
+        rows = rows.filter(col.is_not_null())
+    elif expectation == "ExpectCompoundColumnsToBeUnique":
+        key = kw["column_list"]
+        rows = rows.filter(~pl.all_horizontal(pl.col(c).is_null() for c in key))
+        fails = pl.struct(key).is_duplicated()
+    elif expectation == "ExpectColumnValuesToNotBeNull":
+        fails = pl.col(kw["column"]).is_null()
+    elif expectation == "ExpectColumnValuesToBeInSet":
+        col = pl.col(kw["column"])
+        fails = col.is_not_null() & ~col.is_in(kw["value_set"])
+    elif expectation == "ExpectColumnValuesToBeBetween":
+        col = pl.col(kw["column"])
+        fails = pl.lit(False)
+        if kw.get("min_value") is not None:
+            fails = fails | (col < kw["min_value"])
+        if kw.get("max_value") is not None:
+            fails = fails | (col > kw["max_value"])
+        fails = fails.fill_null(False)
+    elif expectation == "ExpectColumnPairValuesAToBeGreaterThanB":
+        a, b = pl.col(kw["column_A"]), pl.col(kw["column_B"])
+        fails = ((a < b) if kw.get("or_equal") else (a <= b)).fill_null(False)
+    else:
+        raise NotImplementedError(f"no polars reading of {expectation} (rule of {rule.table}: {rule.description})")
+    return rows.filter(fails)["__row"].to_list()
+
+
+# --- the rules as Great Expectations suites: what `sxtd validate` runs -------------------------------
 
 
 def _context(data_docs_dir: Path | None):
@@ -255,14 +350,7 @@ def build_suites(frames: dict[str, pl.DataFrame]) -> dict[str, Any]:
 def _to_pandas(frame: pl.DataFrame, rules: list[Rule], frames: dict[str, pl.DataFrame]):
     """The frame as pandas for GX: `_line` dropped, list columns joined with ';', derived flags added."""
     lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
-    flags = []
-    for rule in rules:
-        if rule.derived and rule.derived[1] in frame.columns:
-            flag, column, reference = rule.derived
-            ref_table, ref_col = reference.split(".")
-            flags.append((pl.col(column).is_null() | pl.col(column).is_in(frames[ref_table][ref_col].implode()))
-                         .alias(flag))
-    out = frame.with_columns(flags).drop("_line", strict=False)
+    out = with_flags(frame, rules, frames).drop("_line", strict=False)
     if lists:
         out = out.with_columns(pl.col(c).list.join(";") for c in lists)
     return out.to_pandas()
@@ -311,7 +399,7 @@ def validate_frames(frames: dict[str, pl.DataFrame], curated_dir: Path, *,
             for res in result.results:
                 if not res.success:
                     rule = rules[res.expectation_config.meta["rule"]]
-                    problems += _problems(rule, res, frames, file_name, Path(curated_dir))
+                    problems += _problems(rule, res, frames, file_name)
         docs_index = None
         if data_docs_dir is not None:
             docs_index = _build_docs(context, Path(data_docs_dir), failed)
@@ -372,10 +460,8 @@ def _line(frame: pl.DataFrame, idx: int) -> int | None:
     return int(frame["_line"][idx]) if "_line" in frame.columns else None
 
 
-def _problems(rule: Rule, res, frames: dict[str, pl.DataFrame], file_name: str,
-              curated_dir: Path) -> list[Problem]:
-    """Problems of one failed expectation, one per offending row where GX names the rows."""
-    table = TABLES[rule.table]
+def _problems(rule: Rule, res, frames: dict[str, pl.DataFrame], file_name: str) -> list[Problem]:
+    """Problems of one failed GX expectation, one per offending row where GX names the rows."""
     frame = frames[rule.table]
     if not set(rule.columns) <= set(frame.columns):
         return []  # the `columns` rule reports the missing column
@@ -383,40 +469,38 @@ def _problems(rule: Rule, res, frames: dict[str, pl.DataFrame], file_name: str,
     if raised:
         return [Problem(file_name, f"the check could not run: {raised}", column=rule.column, check=rule.check)]
     result = res.result or {}
-
-    def at(idx: int, message: str, column: str | None = rule.column) -> Problem:
-        return Problem(file_name, message, line=_line(frame, idx), row_id=_row_id(frame, table, idx),
-                       column=column, check=rule.check)
-
     if rule.kind == "non_empty":
-        return [Problem(file_name, "has no rows; every curated table needs at least one", check=rule.check)]
+        return [_empty_problem(rule, file_name)]
     if rule.kind == "columns":
         details = (result.get("details") or {}).get("mismatched") or {}
-        missing, extra = details.get("missing") or [], details.get("unexpected") or []
-        missing = [c for c in missing if "__is_known_" not in c]  # a flag is missing with its column
-        parts = ([f"missing column(s): {', '.join(missing)}"] if missing else []) + (
-            [f"unknown column(s): {', '.join(extra)}"] if extra else [])
-        return [Problem(file_name, "; ".join(parts) or "the columns differ from schema.py", line=1,
-                        check=rule.check)]
-    if rule.kind == "every_plan":
-        plans = frames["plans"]
-        ids = plans["plan_id"].to_list()
-        plans_file = str(curated_dir / TABLES["plans"].file_name)
-        listed = result.get("partial_missing_list") or []
-        out = []
-        for plan_id in listed:
-            idx = ids.index(plan_id)
-            out.append(Problem(plans_file, f"plan {plan_id!r} has no row in {table.file_name}; every plan needs at "
-                               f"least one {EVERY_PLAN_HAS[rule.table]}", line=_line(plans, idx), row_id=plan_id,
-                               column="plan_id", check=rule.check))
-        unlisted = (result.get("missing_count") or 0) - len(listed)  # GX lists at most 20
-        if unlisted > 0:
-            out.append(Problem(plans_file, f"{unlisted} more plan(s) have no row in {table.file_name}",
-                               column="plan_id", check=rule.check))
-        return out
+        return [_columns_problem(rule, file_name, details.get("missing") or [], details.get("unexpected") or [])]
     indices = [int(i) for i in result.get("unexpected_index_list") or []]
     if not indices:
         return [Problem(file_name, f"fails: {rule.description}", column=rule.column, check=rule.check)]
+    return _row_problems(rule, indices, frames, file_name)
+
+
+def _empty_problem(rule: Rule, file_name: str) -> Problem:
+    return Problem(file_name, "has no rows; every curated table needs at least one", check=rule.check)
+
+
+def _columns_problem(rule: Rule, file_name: str, missing: list[str], extra: list[str]) -> Problem:
+    missing = [c for c in missing if "__" not in c]  # a flag column is missing with the column it flags
+    parts = ([f"missing column(s): {', '.join(missing)}"] if missing else []) + (
+        [f"unknown column(s): {', '.join(extra)}"] if extra else [])
+    return Problem(file_name, "; ".join(parts) or "the columns differ from schema.py", line=1, check=rule.check)
+
+
+def _row_problems(rule: Rule, indices: list[int], frames: dict[str, pl.DataFrame], file_name: str
+                  ) -> list[Problem]:
+    """One problem per failing row (by its index in the table's frame), worded the same for both engines."""
+    table = TABLES[rule.table]
+    frame = frames[rule.table]
+
+    def at(idx: int, message: str) -> Problem:
+        return Problem(file_name, message, line=_line(frame, idx), row_id=_row_id(frame, table, idx),
+                       column=rule.column, check=rule.check)
+
     if rule.kind in ("duplicate", "duplicate_key"):
         key_cols = rule.kwargs.get("column_list") or [rule.kwargs["column"]]
         groups: dict[tuple, list[int]] = {}
@@ -457,6 +541,10 @@ def _describe(rule: Rule, frame: pl.DataFrame, idx: int, value: Any) -> str:
         return f"is empty, but it is required where {cond_col} is {_flag(cond_val)}"
     if rule.kind == "allowed":
         return f"{_value(value)} is not one of {', '.join(kw['value_set'])}"
+    if rule.kind == "every_plan":
+        other = rule.derived[2].split(".")[0]
+        return (f"plan {_value(value)} has no row in {TABLES[other].file_name}; every plan needs at least one "
+                f"{EVERY_PLAN_HAS[other]}")
     if rule.kind == "reference":
         ref = TABLES[rule.table].field(rule.column).references
         ref_table = ref.split(".")[0]

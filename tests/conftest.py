@@ -15,5 +15,5 @@ def built_db(tmp_path_factory) -> Path:
     """A DuckDB warehouse built once per session from the real curated data (data/curated, data/raw) into a
     temporary folder; returns the database file's path. Open it read-only: other tests share it."""
     database = tmp_path_factory.mktemp("warehouse") / "sxtd.duckdb"
-    build_database(get_paths(database=database), validate=False)
+    build_database(get_paths(database=database))
     return database

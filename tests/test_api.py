@@ -18,7 +18,7 @@ PROVINCES = [
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     paths = copy_project_data(tmp_path_factory.mktemp("api"))
-    build_database(paths, validate=False)
+    build_database(paths)
     con = sx.connect(paths.database)
     yield con
     con.close()

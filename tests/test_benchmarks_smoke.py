@@ -6,8 +6,9 @@ No timings here: benchmarks/ measures speed; this only keeps the generator from 
 import importlib.util
 
 from sxtd_analysis.config import get_paths
-from sxtd_analysis.curated import check_integrity, load_curated
+from sxtd_analysis.curated import load_curated
 from sxtd_analysis.schema import TABLES
+from sxtd_analysis.validation import check_frames
 from sxtd_analysis.warehouse import build_database
 from tests.helpers import ROOT, read_rows
 
@@ -25,7 +26,7 @@ def test_synthetic_corpus_passes_the_checks_and_builds(tmp_path):
     counts = synthetic.generate(curated, 5, seed=1)
 
     frames = load_curated(curated)
-    assert check_integrity(frames, curated) == []
+    assert check_frames(frames, curated).problems == []
     assert frames["plans"].height == 5
     assert {name: frame.height for name, frame in frames.items()} == counts
     assert frames["targets"].height >= 5 * 10 and frames["tasks"].height >= 5 * 20
@@ -36,7 +37,7 @@ def test_synthetic_corpus_passes_the_checks_and_builds(tmp_path):
 
     paths = get_paths(root=tmp_path, curated_dir=curated, raw_dir=tmp_path / "raw",
                       database=tmp_path / "synthetic.duckdb")
-    result = build_database(paths, validate=False, skip_provenance=True)
+    result = build_database(paths, skip_provenance=True)
     assert result.row_counts == counts
 
     again = tmp_path / "again"

@@ -13,7 +13,7 @@ from tests.helpers import copy_project_data, sha256
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     paths = copy_project_data(tmp_path_factory.mktemp("sql"))
-    build_database(paths, validate=False)
+    build_database(paths)
     return paths
 
 

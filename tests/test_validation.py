@@ -24,6 +24,7 @@ from sxtd_analysis.validation import (
     ORDERED_PAIRS,
     ValidationReport,
     build_suites,
+    check_frames,
     derive_rules,
     format_problems,
     validate_frames,
@@ -105,8 +106,10 @@ def test_cross_column_and_row_count_rules(rules):
                              or_equal=True), f"{name}: {lo} <= {hi}"
     assert {r.kwargs["column"] for r in rules["targets"] if r.kind == "percent"} == {"value_low", "value_high"}
     assert all(r.condition == ("unit", "percent") for r in rules["targets"] if r.kind == "percent")
-    for name in EVERY_PLAN_HAS:
-        assert _find(rules[name], "ExpectColumnDistinctValuesToContainSet", "plan_id")
+    every_plan = [r for r in rules["plans"] if r.kind == "every_plan"]
+    assert [r.derived for r in every_plan] == [(f"plan_id__has_row_in_{t}", "plan_id", f"{t}.plan_id")
+                                              for t in EVERY_PLAN_HAS]
+    assert all(r.kwargs == {"column": r.derived[0], "value_set": [True]} for r in every_plan)
     assert {"targets", "tasks"} <= set(EVERY_PLAN_HAS)
 
 
@@ -156,7 +159,7 @@ def test_data_docs_index_is_written(real_report):
     links = re.findall(r'href="([^"]+)"', plain)
     assert len(links) == 2 * len(TABLES) and plain.count(" passed</li>") == len(TABLES)
     assert all((docs / unquote(link)).is_file() for link in links)
-    assert "at least one target" in (docs / "expectations" / "targets_suite.html").read_text(encoding="utf-8")
+    assert "at least one target" in (docs / "expectations" / "plans_suite.html").read_text(encoding="utf-8")
 
 
 def test_validation_module_does_not_import_great_expectations():
@@ -184,7 +187,7 @@ DROPPED_PLAN = "thai-nguyen_kh-93-2019"
 
 
 @pytest.fixture(scope="module")
-def broken(frames) -> tuple[ValidationReport, dict]:
+def broken_frames(frames) -> tuple[dict[str, pl.DataFrame], dict]:
     """The real frames with one thing broken per row, and where each problem must be reported."""
     f = dict(frames)
     t = f["targets"]
@@ -228,7 +231,7 @@ def broken(frames) -> tuple[ValidationReport, dict]:
         "line_start after line_end": ("tasks.csv", _line(frames, "tasks", "task_id", task), task, "line_start",
                                       "expect_column_pair_values_a_to_be_greater_than_b", "line_start 900 is above"),
         "plan without tasks": ("plans.csv", _line(frames, "plans", "plan_id", DROPPED_PLAN), DROPPED_PLAN, "plan_id",
-                               "expect_column_distinct_values_to_contain_set",
+                               "expect_column_values_to_be_in_set",
                                f"plan '{DROPPED_PLAN}' has no row in tasks.csv; every plan needs at least one task"),
         "compound key": ("task_agencies.csv", 9999, ta_id, "task_id,agency_code,role",
                          "expect_compound_columns_to_be_unique", "duplicate key (task_id, agency_code, role) = ("),
@@ -243,7 +246,46 @@ def broken(frames) -> tuple[ValidationReport, dict]:
         "empty table": ("budgets.csv", None, None, None, "expect_table_row_count_to_be_between",
                         "has no rows; every curated table needs at least one"),
     }
-    return validate_frames(f, CURATED), expected
+    return f, expected
+
+
+ENGINES = {"great_expectations": validate_frames, "polars": check_frames}
+
+
+@pytest.fixture(scope="module", params=list(ENGINES))
+def broken(request, broken_frames) -> tuple[ValidationReport, dict]:
+    """The broken frames checked by each engine: the GX suites (`sxtd validate`) and polars (`sxtd build`)."""
+    f, expected = broken_frames
+    return ENGINES[request.param](f, CURATED), expected
+
+
+def _key(p: Problem) -> tuple:
+    return (p.file, p.line, p.row_id, p.column, p.check, p.message, p.level)
+
+
+def test_both_engines_report_the_same_problems(broken_frames):
+    f, _ = broken_frames
+    gx, fast = validate_frames(f, CURATED), check_frames(f, CURATED)
+    assert sorted(map(_key, fast.problems)) == sorted(map(_key, gx.problems))
+    assert fast.n_expectations == gx.n_expectations and fast.tables == gx.tables
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_each_engine_on_null_and_conditional_rows(engine):
+    """Missing values are skipped by value rules, counted by not-null rules; conditions filter first."""
+    nat = load_curated(CURATED)["national_targets"]
+    quantified = nat.filter(pl.col("is_quantified"))
+    other = nat.filter(~pl.col("is_quantified")).head(1)
+    twin = quantified.head(1).with_columns(national_target_id=pl.lit("twin"), _line=pl.lit(999, dtype=pl.Int32))
+    unquantified_twin = twin.with_columns(national_target_id=pl.lit("twin2"), is_quantified=pl.lit(False),
+                                          unit=pl.lit(None, dtype=pl.String), _line=pl.lit(1000, dtype=pl.Int32))
+    frame = pl.concat([quantified, other, twin, unquantified_twin])
+    report = ENGINES[engine]({"national_targets": frame}, CURATED)
+    found = sorted((p.line, p.check) for p in report.problems)
+    first = quantified["_line"][0]
+    # the quantified twin repeats (programme, milestone, indicator); the unquantified one is outside the rule
+    assert found == sorted([(first, "expect_compound_columns_to_be_unique"),
+                            (999, "expect_compound_columns_to_be_unique")]), report.problems
 
 
 @pytest.mark.parametrize("case", [

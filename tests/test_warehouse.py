@@ -15,7 +15,7 @@ from tests.helpers import ROOT, copy_project_data, sha256
 @pytest.fixture
 def project(tmp_path):
     paths = copy_project_data(tmp_path)
-    build_database(paths, validate=False)
+    build_database(paths)
     return paths
 
 
@@ -43,7 +43,7 @@ def test_failed_build_leaves_previous_database_untouched(project):
     targets = project.curated_dir / "targets.csv"
     targets.write_text(targets.read_text(encoding="utf-8").replace("5-8%", "5-9%", 1), encoding="utf-8")
     with pytest.raises(BuildError, match="value_as_printed"):
-        build_database(project, validate=False)
+        build_database(project)
     assert sha256(project.database) == before
     assert [p.name for p in project.database.parent.iterdir() if ".tmp" in p.name] == []
 
@@ -51,13 +51,13 @@ def test_failed_build_leaves_previous_database_untouched(project):
 def test_reader_with_old_file_open_is_not_broken(project):
     reader = duckdb.connect(str(project.database), read_only=True)
     count = reader.execute("SELECT count(*) FROM targets").fetchall()[0][0]
-    build_database(project, validate=False)  # renames a new file over the open one
+    build_database(project)  # renames a new file over the open one
     assert reader.execute("SELECT count(*) FROM targets").fetchall()[0][0] == count
 
 
 def test_cli_build_reports_refusal_in_one_readable_message(project):
     (project.curated_dir / "plans.csv").write_text("plan_id\nx\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["--root", str(project.root), "build", "--no-validate"])
+    result = CliRunner().invoke(main, ["--root", str(project.root), "build"])
     assert result.exit_code == 1
     assert "missing column(s)" in result.output and "previous database" in result.output
     assert "Traceback" not in result.output
