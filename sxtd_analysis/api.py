@@ -26,6 +26,11 @@ def connect(database: Path | str | None = None, *, read_only: bool = True):
     return duckdb.connect(str(path), read_only=read_only)
 
 
+# target_matrix, target_alignment and tasks_by_agency are stored in the order their functions return (see
+# views.sql, "stored in order"); DuckDB keeps a table's order in a scan and filter without ORDER BY
+# (preserve_insertion_order, on by default), so those queries do not sort again.
+
+
 def _frame(con, sql: str, params: list | None = None, as_pandas: bool = False):
     frame = con.sql(sql, params=params or None).pl()
     return frame.to_pandas() if as_pandas else frame
@@ -59,8 +64,7 @@ def target_matrix(con=None, *, indicator: str | None = None, as_pandas: bool = F
     """The province x indicator x year matrix of targets (view `target_matrix`), Vietnamese order."""
     con = _con(con)
     where, params = ("WHERE indicator_code = ?", [indicator]) if indicator else ("", [])
-    return _frame(con, f"SELECT * FROM target_matrix {where} "
-                       "ORDER BY province_name_vi COLLATE vi, indicator_code, target_year", params, as_pandas)
+    return _frame(con, f"SELECT * FROM target_matrix {where}", params, as_pandas)
 
 
 def targets_for_indicator(indicator: str, con=None, *, as_pandas: bool = False):
@@ -69,8 +73,8 @@ def targets_for_indicator(indicator: str, con=None, *, as_pandas: bool = False):
     known = [r[0] for r in con.execute("SELECT indicator_code FROM indicators ORDER BY 1").fetchall()]
     if indicator not in known:
         raise KeyError(f"unknown indicator {indicator!r}; valid: {', '.join(known)}")
-    return _frame(con, "SELECT * FROM target_alignment WHERE indicator_code = ? "
-                       "ORDER BY province_name_vi COLLATE vi, target_year, target_id", [indicator], as_pandas)
+    # stored by province, year, indicator, id: for one indicator that is province, year, id
+    return _frame(con, "SELECT * FROM target_alignment WHERE indicator_code = ?", [indicator], as_pandas)
 
 
 def alignment(con=None, *, province: str | None = None, as_pandas: bool = False):
@@ -78,9 +82,7 @@ def alignment(con=None, *, province: str | None = None, as_pandas: bool = False)
     con = _con(con)
     slug = _slug(province, con)
     where, params = ("WHERE province_slug = ?", [slug]) if slug else ("", [])
-    return _frame(con, f"SELECT * FROM target_alignment {where} "
-                       "ORDER BY province_name_vi COLLATE vi, target_year, indicator_code, target_id",
-                  params, as_pandas)
+    return _frame(con, f"SELECT * FROM target_alignment {where}", params, as_pandas)
 
 
 def tasks_by_agency(con=None, *, province: str | None = None, as_pandas: bool = False):
@@ -88,8 +90,7 @@ def tasks_by_agency(con=None, *, province: str | None = None, as_pandas: bool = 
     con = _con(con)
     slug = _slug(province, con)
     where, params = ("WHERE province_slug = ?", [slug]) if slug else ("", [])
-    return _frame(con, f"SELECT * FROM tasks_by_agency {where} "
-                       "ORDER BY n_tasks DESC, province_name_vi COLLATE vi, agency_code", params, as_pandas)
+    return _frame(con, f"SELECT * FROM tasks_by_agency {where}", params, as_pandas)
 
 
 @dataclass
@@ -127,19 +128,23 @@ def province_profile(province: str, con=None, *, as_pandas: bool = False) -> Pro
         qualitative=_frame(con, "SELECT q.* FROM qualitative_objectives q JOIN plans p USING (plan_id) "
                                 "WHERE p.province_slug = ? ORDER BY q.plan_id, q.objective_id", [slug]),
         tasks=_frame(con, """
+            WITH t AS (SELECT t.* FROM tasks t JOIN plans p USING (plan_id) WHERE p.province_slug = ?),
+            partners AS (SELECT task_id, count(*) AS n_partners FROM task_agencies
+                         WHERE role = 'partner' AND task_id IN (SELECT task_id FROM t) GROUP BY task_id)
             SELECT t.*, a.name_vi AS lead_agency_name_vi, a.name_en AS lead_agency_name_en,
-                   (SELECT count(*) FROM task_agencies ta WHERE ta.task_id = t.task_id AND ta.role = 'partner')
-                       AS n_partners
-            FROM tasks t JOIN plans p USING (plan_id) JOIN agencies a ON a.agency_code = t.lead_agency_code
-            WHERE p.province_slug = ? ORDER BY t.plan_id, t.task_id""", [slug]),
+                   coalesce(partners.n_partners, 0) AS n_partners
+            FROM t JOIN agencies a ON a.agency_code = t.lead_agency_code LEFT JOIN partners USING (task_id)
+            ORDER BY t.plan_id, t.task_id""", [slug]),
         agencies=tasks_by_agency(con, province=slug),
         budgets=_frame(con, "SELECT b.* FROM budgets b JOIN plans p USING (plan_id) WHERE p.province_slug = ? "
                             "ORDER BY b.budget_id", [slug]),
+        # the matrix is stored by province, indicator, year: a stable sort on the indicator gives
+        # indicator, province (Vietnamese order), year
         comparison=_frame(con, """
             SELECT m.* FROM target_matrix m
             WHERE m.indicator_code IN (SELECT t.indicator_code FROM targets t JOIN plans p USING (plan_id)
-                                       WHERE p.province_slug = ?)
-            ORDER BY m.indicator_code, m.province_name_vi COLLATE vi, m.target_year""", [slug]),
+                                       WHERE p.province_slug = ?)""", [slug]).sort("indicator_code",
+                                                                                 maintain_order=True),
     )
     return profile.to_pandas() if as_pandas else profile
 

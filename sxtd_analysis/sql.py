@@ -88,12 +88,16 @@ def format_result(frame: pl.DataFrame, fmt: str, *, max_rows: int = 200) -> str:
 
 
 def _objects(con) -> list[tuple[str, str]]:
+    """(name, kind) of every table and view; a view the build stores as a table is "view (stored)"."""
+    from sxtd_analysis.warehouse import view_definitions
+
+    stored = {view.name for view in view_definitions() if view.stored_order}
     rows = con.execute("""
         SELECT table_name, 'table' FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'
         UNION ALL
-        SELECT view_name, 'view' FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'
-        ORDER BY 2, 1""").fetchall()
-    return [(r[0], r[1]) for r in rows]
+        SELECT view_name, 'view' FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'""").fetchall()
+    objects = [(name, "view (stored)" if name in stored else kind) for name, kind in rows]
+    return sorted(objects, key=lambda o: (o[1] != "table", o[0]))
 
 
 def _description(name: str) -> str:
@@ -103,7 +107,7 @@ def _description(name: str) -> str:
         return TABLES[name].description
     if name == "build_info":
         return BUILD_INFO_DESCRIPTION
-    return next((desc for view, desc, _ in view_definitions() if view == name), "")
+    return next((view.description for view in view_definitions() if view.name == name), "")
 
 
 def describe_objects(con) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from sxtd_analysis import __version__
 from sxtd_analysis.config import Paths, get_paths
@@ -48,15 +49,35 @@ def curated_hash(curated_dir: Path, raw_dir: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def view_definitions() -> list[tuple[str, str, str]]:
-    """(name, description, CREATE statement) for every macro and view in views.sql, in order."""
+class View(NamedTuple):
+    """A macro or view of views.sql."""
+
+    name: str
+    description: str
+    statement: str  # CREATE MACRO / CREATE VIEW
+    #: "ORDER BY ..." if the build stores the view's rows as a table in that order, else None
+    stored_order: str | None = None
+
+
+def view_definitions() -> list[View]:
+    """Every macro and view in views.sql, in order."""
     sql = resources.files("sxtd_analysis").joinpath("views.sql").read_text(encoding="utf-8")
     views = []
     for block in re.split(r"\n(?=-- (?:view|macro): )", sql):
-        m = re.match(r"-- (view|macro): (\w+): (.*)\n", block)
+        m = re.match(r"-- (view|macro): (\w+): (.*)\n(?:-- stored in order: (ORDER BY .*)\n)?", block)
         if m:
-            views.append((m[2], m[3].strip(), block[m.end():].strip()))
+            views.append(View(m[2], m[3].strip(), block[m.end():].strip(), m[4] and m[4].strip()))
     return views
+
+
+def create_views(con) -> None:
+    """Create every macro and view of views.sql; a stored view becomes a table of its rows, in its order."""
+    for view in view_definitions():
+        con.execute(view.statement)
+        if view.stored_order:
+            con.execute(f"CREATE TABLE _stored AS SELECT * FROM {view.name} {view.stored_order}")
+            con.execute(f"DROP VIEW {view.name}")
+            con.execute(f"ALTER TABLE _stored RENAME TO {view.name}")
 
 
 def _is_sorted(frame, columns: list[str]) -> bool:
@@ -129,8 +150,7 @@ def build_database(paths: Paths | None = None, *, skip_provenance: bool = False)
                 con.execute(f"INSERT INTO {name} SELECT * FROM _incoming")
                 con.unregister("_incoming")
                 counts[name] = frame.height
-            for _name, _desc, statement in view_definitions():
-                con.execute(statement)
+            create_views(con)
             digest = curated_hash(paths.curated_dir, paths.raw_dir)
             con.execute("CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
             info = {

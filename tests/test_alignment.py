@@ -12,8 +12,8 @@ def con():
     con = duckdb.connect()
     for table in TABLES.values():
         con.execute(create_table_sql(table))
-    for _name, _desc, statement in view_definitions():
-        con.execute(statement)
+    for view in view_definitions():  # as plain views: the rows are inserted afterwards
+        con.execute(view.statement)
     con.execute("INSERT INTO provinces VALUES ('p', 'Tỉnh P', 'Tinh P', 'tỉnh', '01', 'p', 'Tỉnh P', '01', false)")
     con.execute("INSERT INTO plans VALUES ('p_plan', 'p', 'ke_hoach', NULL, 'KH', NULL, 2021, 2030, NULL, "
                 "'889/QĐ-TTg', NULL, 'UBND', NULL, 'p.txt')")

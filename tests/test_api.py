@@ -97,3 +97,47 @@ def test_province_lineage_rolls_up_to_2025_map(con):
     rows = con.execute("SELECT province_slug, successor_slug FROM province_lineage ORDER BY 1").fetchall()
     assert rows == [("dong-thap", "dong-thap"), ("ha-tinh", "ha-tinh"), ("hoa-binh", "phu-tho"),
                     ("thai-nguyen", "thai-nguyen")]
+
+
+# --- the stored views come back in the documented order without sorting again -------------------------
+
+ORDERS = {  # what each function promises, written out as SQL against the stored view
+    "target_matrix": "SELECT * FROM target_matrix ORDER BY province_name_vi COLLATE vi, indicator_code, target_year",
+    "alignment": "SELECT * FROM target_alignment "
+                 "ORDER BY province_name_vi COLLATE vi, target_year, indicator_code, target_id",
+    "tasks_by_agency": "SELECT * FROM tasks_by_agency "
+                       "ORDER BY n_tasks DESC, province_name_vi COLLATE vi, agency_code, plan_id",
+}
+
+
+@pytest.mark.parametrize("function", list(ORDERS))
+def test_answers_are_in_vietnamese_order(con, function):
+    got = getattr(sx, function)(con)
+    assert got.equals(con.sql(ORDERS[function]).pl())
+    if function != "tasks_by_agency":  # Đ sorts after D, before E (by code point it would come last)
+        assert got["province_name_vi"].unique(maintain_order=True).to_list()[0] == "Đồng Tháp"
+
+
+def test_one_provinces_answers_keep_the_order(con):
+    got = sx.alignment(con, province="Hà Tĩnh")
+    assert got.equals(con.sql(ORDERS["alignment"]).pl().filter(province_slug="ha-tinh"))
+    for indicator in got["indicator_code"].unique():
+        assert sx.targets_for_indicator(indicator, con).equals(con.sql(
+            "SELECT * FROM target_alignment WHERE indicator_code = ? "
+            "ORDER BY province_name_vi COLLATE vi, target_year, target_id", params=[indicator]).pl())
+    profile = sx.province_profile("Hà Tĩnh", con)
+    assert profile.comparison.equals(
+        con.sql(ORDERS["target_matrix"]).pl().filter(pl.col("indicator_code").is_in(profile.targets["indicator_code"]
+                                                                                     .implode()))
+        .sort("indicator_code", maintain_order=True))
+
+
+def test_duckdb_keeps_a_tables_order_in_a_parallel_filtered_scan():
+    """The assumption the stored views rest on (preserve_insertion_order, DuckDB's default), across row groups."""
+    import duckdb
+
+    db = duckdb.connect()
+    db.execute("SET threads = 4")
+    db.execute("CREATE TABLE t AS SELECT i, i % 7 AS k FROM range(600000) r(i) ORDER BY hash(i)")
+    stored = db.sql("SELECT i FROM t").pl()["i"]
+    assert db.sql("SELECT i FROM t WHERE k = 3").pl()["i"].to_list() == stored.filter(stored % 7 == 3).to_list()
