@@ -78,7 +78,7 @@ def paths_for(size: str, database: Path | None = None):
 
 
 def ensure_database(size: str) -> Path:
-    """The DuckDB file of a size under benchmarks/out/db/, built (without GX) unless newer than the data and code."""
+    """The DuckDB file of a size under benchmarks/out/db/, built unless newer than the data and code."""
     from sxtd_analysis.warehouse import build_database, curated_hash
 
     paths, skip = paths_for(size)

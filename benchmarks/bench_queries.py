@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_queries.py --sizes real,1000,10000
 
-For each size the database is built once (benchmarks/out/db/, without GX) and opened read-only; each API call
+For each size the database is built once (benchmarks/out/db/) and opened read-only; each API call
 runs once to warm up, then --runs times (median reported). The pandas column answers the same question the way
 a researcher without the warehouse would: read the CSVs it needs with `pd.read_csv`, then merge / groupby,
 every run. Both answers are checked to have the same number of rows (and, for the alignment, the same
