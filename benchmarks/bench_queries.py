@@ -18,6 +18,7 @@ _common.use_bytecode_cache()
 import argparse  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -194,6 +195,25 @@ def _time(fn: Callable[[], object], runs: int) -> tuple[float, float, float, obj
     return median(times), median(cpu), first, result
 
 
+def _parquet_floor(result, folder: Path, runs: int) -> float:
+    """Median seconds for polars to read the same answer from uncompressed Parquet files (all threads).
+
+    Not a competitor but a floor: the time to bring a frame of this size and shape into Python from a
+    columnar file, with nothing to compute.
+    """
+    import polars as pl
+
+    frames = ([getattr(result, f) for f in ("province", "plans", "targets", "qualitative", "tasks", "agencies",
+                                            "budgets", "comparison")]
+              if isinstance(result, api.ProvinceProfile) else [result])
+    files = []
+    for i, frame in enumerate(frames):
+        files.append(folder / f"answer-{i}.parquet")
+        frame.write_parquet(files[-1], compression="uncompressed")
+    wall, _, _, _ = _time(lambda: [pl.read_parquet(f) for f in files], runs)
+    return wall
+
+
 def queries(con, curated: Path) -> list[tuple[str, Callable, Callable]]:
     """(name, DuckDB API call, pandas-only call) for every comparison question."""
     return [
@@ -227,26 +247,30 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for name, duck, pandas_only in queries(con, curated):
                 d_median, d_cpu, d_first, d_result = _time(duck, args.runs)
+                with tempfile.TemporaryDirectory() as tmp:
+                    floor = _parquet_floor(d_result, Path(tmp), args.runs)
                 p_median, _, _, p_result = _time(pandas_only, args.pandas_runs)
                 same = _rows(d_result) == _rows(p_result)
                 if name.startswith("alignment"):
                     same = same and (d_result["verdict"].value_counts().sort("verdict").rows()
                                      == sorted(p_result["verdict"].value_counts().items()))
                 rows.append([label(size), name, _rows(d_result), d_median * 1000, d_cpu * 1000, d_first * 1000,
-                             p_median * 1000, p_median / d_median, same])
+                             floor * 1000, p_median * 1000, p_median / d_median, same])
                 results.append({"size": size, "query": name, "rows": _rows(d_result), "duckdb_ms": d_median * 1000,
                                 "duckdb_cpu_ms": d_cpu * 1000, "duckdb_first_ms": d_first * 1000,
+                                "parquet_floor_ms": floor * 1000,
                                 "pandas_ms": p_median * 1000, "ratio": p_median / d_median, "same_rows": same,
                                 "load_average": os.getloadavg()[0]})
         finally:
             con.close()
-    headers = ["size", "query", "rows", "duckdb ms", "CPU ms", "first ms", "pandas ms", "pandas/duckdb",
-               "same answer"]
+    headers = ["size", "query", "rows", "duckdb ms", "CPU ms", "first ms", "parquet ms", "pandas ms",
+               "pandas/duckdb", "same answer"]
     print_table(headers, rows, title=f"Queries (median of {args.runs} DuckDB / {args.pandas_runs} pandas runs, "
                                      f"warm connection; load average {load:.2f} at start, "
                                      f"{os.getloadavg()[0]:.2f} at the end)")
     print("CPU ms = CPU time of the DuckDB call (all threads); first ms = the warm-up call (first query on a fresh "
-          "connection);\npandas reads the CSVs on every run.")
+          "connection);\nparquet ms = polars reading the same answer from uncompressed Parquet (a floor for handing "
+          "over a frame of that size);\npandas reads the CSVs on every run.")
     path = write_json("queries", {"machine": info, "runs": args.runs, "pandas_runs": args.pandas_runs,
                                   "province": PROVINCE, "results": results})
     print(f"\nwrote {path.relative_to(ROOT)}")
