@@ -3,9 +3,14 @@
     .venv/bin/python benchmarks/bench_reports.py
 
 Times, on the real data (database benchmarks/out/db/real.duckdb, reports into a temporary folder):
-the floor (`papermill.execute_notebook` on a notebook with one empty cell, same kernel), one province
-(`reports.render_report`), and every report (`reports.render_all`) with 1 and with 2 jobs. papermill and
-nbconvert are imported and a kernel started once before any timing, so that every figure is warm.
+- the floor: `reports.run_notebook` on a notebook with one empty cell: papermill with the reports' kernel
+  manager starts a kernel, runs the cell, and the kernel is stopped (the reports stop theirs too);
+- papermill's own defaults on that notebook (its kernel manager, its shutdown), for reference;
+- an imports-only notebook: what every report does before its first table (polars, the library's charts and
+  offline renderer, hence altair, a connection and one query into polars, hence pyarrow), through
+  `run_notebook` like the floor: what no report can go below;
+- one province (`reports.render_report`), and every report (`reports.render_all`) with 1 and with 2 jobs.
+papermill and nbconvert are imported and a kernel started once before any timing, so that every figure is warm.
 Results: a table on stdout and benchmarks/out/reports.json.
 """
 
@@ -17,6 +22,7 @@ _common.use_bytecode_cache()
 
 import argparse  # noqa: E402
 import os  # noqa: E402
+import resource  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -26,15 +32,26 @@ from pathlib import Path  # noqa: E402
 from _common import ROOT, ensure_database, machine, median, paths_for, print_table, wait_for_quiet, write_json  # noqa: E402
 
 PROVINCE = "Hà Tĩnh"
+IMPORTS_ONLY = """import polars as pl
+
+import sxtd_analysis
+from sxtd_analysis import charts
+from sxtd_analysis.offline import enable_renderer
+
+enable_renderer()
+con = sxtd_analysis.connect(database or None)
+plans = charts.load_plans(con)"""
 
 
-def _empty_notebook(folder: Path) -> Path:
+def _notebook(folder: Path, name: str, cells: list[str]) -> Path:
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("")]
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    if len(cells) > 1:  # the first is the parameters cell
+        nb.cells[0].metadata["tags"] = ["parameters"]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = folder / "empty.ipynb"
+    path = folder / name
     nbformat.write(nb, str(path))
     return path
 
@@ -42,21 +59,31 @@ def _empty_notebook(folder: Path) -> Path:
 def _cpu() -> float:
     """Busy CPU seconds of the whole machine (/proc/stat: all but idle and iowait), all processes.
 
-    Kernels are not children that getrusage sees, so the machine's counter is used: run on a quiet machine.
+    Counts what else runs on the machine too: see `_own_cpu` for this process and its kernels alone.
     """
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def _times(fn: Callable[[], object], runs: int, cpu: list[float]) -> list[float]:
-    """Wall seconds of each run; the CPU seconds of each run are appended to `cpu`."""
+def _own_cpu() -> float:
+    """CPU seconds of this process and of its finished children: the kernels, once stopped and reaped."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def _times(fn: Callable[[], object], runs: int, cpu: list[float], own: list[float]) -> list[float]:
+    """Wall seconds of each run; the machine's and our own CPU seconds of each run go to `cpu` and `own`."""
     out = []
     for _ in range(runs):
-        started, cpu_started = time.perf_counter(), _cpu()
+        started, cpu_started, own_started = time.perf_counter(), _cpu(), _own_cpu()
         fn()
         out.append(time.perf_counter() - started)
         cpu.append(_cpu() - cpu_started)
+        own.append(_own_cpu() - own_started)
     return out
 
 
@@ -79,16 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     with tempfile.TemporaryDirectory(prefix="sxtd-bench-reports-") as tmp:
         tmp = Path(tmp)
-        empty = _empty_notebook(tmp)
+        empty = _notebook(tmp, "empty.ipynb", [""])
+        imports = _notebook(tmp, "imports.ipynb", ['database = ""', IMPORTS_ONLY])
         out = tmp / "reports"
 
         def floor() -> None:
-            # the kernel manager the reports use, when there is one (it also sends the kernel's stderr to a log)
-            make_km = getattr(reports, "_kernel_manager", None)
-            km = make_km(reports.KERNEL_NAME, tmp, tmp / "kernel.log") if make_km else None
+            reports.run_notebook(empty, tmp / "empty-out.ipynb", kernel_log=tmp / "kernel.log")
+
+        def papermill_defaults() -> None:
             papermill.execute_notebook(str(empty), str(tmp / "empty-out.ipynb"), kernel_name=reports.KERNEL_NAME,
-                                       km=km, progress_bar=False, log_output=False,
-                                       request_save_on_cell_execute=False)
+                                       progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+
+        def imports_only() -> None:
+            reports.run_notebook(imports, tmp / "imports-out.ipynb", parameters={"database": str(database)},
+                                 kernel_log=tmp / "kernel.log")
 
         def one() -> None:
             reports.render_report(PROVINCE, paths=paths, out_dir=out)
@@ -101,35 +132,51 @@ def main(argv: list[str] | None = None) -> int:
             return run
 
         floor()  # warm: imports, kernel spec lookup, first kernel start
+        imports_only()
         one()
         n_reports = len(reports.province_registry(database)) + 1  # provinces with plans + the comparison
-        cpu: dict[str, list[float]] = {"floor": [], "one": [], "all1": [], "all2": []}
-        t_floor = _times(floor, args.runs, cpu["floor"])
-        t_one = _times(one, args.runs, cpu["one"])
-        t_all1 = _times(render_all(1), args.all_runs, cpu["all1"])
-        t_all2 = _times(render_all(2), args.all_runs, cpu["all2"])
-    f, o, a1, a2 = median(t_floor), median(t_one), median(t_all1), median(t_all2)
+        steps = {"floor": (floor, args.runs), "papermill": (papermill_defaults, args.runs),
+                 "imports": (imports_only, args.runs), "one": (one, args.runs),
+                 "all1": (render_all(1), args.all_runs), "all2": (render_all(2), args.all_runs)}
+        cpu: dict[str, list[float]] = {k: [] for k in steps}
+        own: dict[str, list[float]] = {k: [] for k in steps}
+        t = {k: _times(fn, runs, cpu[k], own[k]) for k, (fn, runs) in steps.items()}
+    m = {k: median(v) for k, v in t.items()}
     c = {k: median(v) for k, v in cpu.items()}
+    o = {k: median(v) for k, v in own.items()}
+    f, a1, a2 = m["floor"], m["all1"], m["all2"]
+
+    def spread(key: str) -> str:
+        return f"{min(t[key]):.2f}-{max(t[key]):.2f}"
+
     rows = [
-        ["empty notebook (floor)", 1, f, 1.0, c["floor"], None],
-        [f"one province ({PROVINCE})", 1, o, o / f, c["one"],
-         "<= 2.5 x floor: " + ("met" if o / f <= 2.5 else "missed")],
-        ["--all, 1 job", n_reports, a1, a1 / f, c["all1"], f"{a1 / n_reports:.2f} s a report"],
-        ["--all, 2 jobs", n_reports, a2, a2 / f, c["all2"],
+        ["empty notebook (floor)", 1, f, spread("floor"), 1.0, c["floor"], o["floor"], "start, empty cell, stop"],
+        ["  same, papermill's defaults", 1, m["papermill"], spread("papermill"), m["papermill"] / f,
+         c["papermill"], o["papermill"], "papermill's kernel manager and shutdown"],
+        ["imports-only notebook", 1, m["imports"], spread("imports"), m["imports"] / f, c["imports"], o["imports"],
+         "polars, charts (altair), connect, one query"],
+        [f"one province ({PROVINCE})", 1, m["one"], spread("one"), m["one"] / f, c["one"], o["one"],
+         "<= 2.5 x floor: " + ("met" if m["one"] / f <= 2.5 else "missed")],
+        ["--all, 1 job", n_reports, a1, spread("all1"), a1 / f, c["all1"], o["all1"],
+         f"{a1 / n_reports:.2f} s a report"],
+        ["--all, 2 jobs", n_reports, a2, spread("all2"), a2 / f, c["all2"], o["all2"],
          f"{a2 / a1:.2f} of 1 job (goal <= 0.65: {'met' if a2 / a1 <= 0.65 else 'missed'}); "
-         f"CPU-bound floor {c['all2'] / 2 / a1:.2f}"],
+         f"CPU-bound floor {o['all2'] / 2 / a1:.2f}"],
     ]
-    print_table(["what", "notebooks", "seconds", "x floor", "CPU s", "note"], rows,
+    print_table(["what", "notebooks", "seconds", "range", "x floor", "CPU s", "own CPU s", "note"], rows,
                 title=f"Reports (median of {args.runs} / {args.all_runs} runs, warm process; "
                       f"load average {load:.2f} at start)")
-    print("The floor is papermill starting a kernel, running one empty cell and stopping it (the API, not the CLI).\n"
-          "CPU s = busy CPU seconds of the whole machine during the run (/proc/stat), kernels and workers included;\n"
-          "with 2 cores, 2 jobs cannot take less than (CPU s of 2 jobs) / 2: 'CPU-bound floor', as a share of the "
-          "1-job time.")
+    print("The floor is papermill starting a kernel, running one empty cell and stopping it, as the reports do\n"
+          "(the API, not the CLI). CPU s = busy CPU seconds of the whole machine during the run (/proc/stat), other\n"
+          "users included; own CPU s = this process and its kernels (reaped children) only. With 2 cores, 2 jobs\n"
+          "cannot take less than (own CPU s of 2 jobs) / 2: 'CPU-bound floor', as a share of the 1-job time.")
     path = write_json("reports", {
         "machine": info, "province": PROVINCE, "notebooks_all": n_reports, "api": "sxtd_analysis.reports",
-        "floor_s": t_floor, "one_province_s": t_one, "all_1_job_s": t_all1, "all_2_jobs_s": t_all2,
-        "cpu_s": cpu, "one_over_floor": o / f, "all2_over_all1": a2 / a1,
+        "floor": "reports.run_notebook on an empty notebook (kernel stopped)",
+        "floor_s": t["floor"], "papermill_defaults_s": t["papermill"], "imports_only_s": t["imports"],
+        "one_province_s": t["one"], "all_1_job_s": t["all1"], "all_2_jobs_s": t["all2"],
+        "cpu_s": cpu, "own_cpu_s": own, "one_over_floor": m["one"] / f, "imports_over_floor": m["imports"] / f,
+        "all2_over_all1": a2 / a1,
     })
     print(f"\nwrote {path.relative_to(ROOT)}")
     return 0

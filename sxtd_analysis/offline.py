@@ -9,12 +9,29 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import uuid
 from functools import cache
 from pathlib import Path
 
 RENDERER = "sxtd_offline"
 _state = {"bundle_emitted": False}
+
+
+def skip_slow_imports() -> None:
+    """Keep jsonschema from importing `rfc3987_syntax` (call before altair, papermill or nbformat is imported).
+
+    jsonschema imports rfc3987_syntax when it is installed (the Jupyter packages bring it), and that module
+    builds a Lark grammar at import: about 1.2 s of every report kernel and every `sxtd report`. jsonschema
+    only uses it to check the "iri" and "iri-reference" formats, which neither Vega-Lite's schema (altair)
+    nor nbformat's uses; without it jsonschema leaves those two formats unchecked, as when it is not
+    installed. Does nothing once jsonschema or rfc3987_syntax is imported.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+skip_slow_imports()  # importing this module is the first thing a report notebook does
 
 
 def _cache_dir() -> Path:

@@ -8,8 +8,9 @@ One report per province (`reports/<slug>.html`) from `notebooks/province_profile
 - Reports hide the code (no input cells, no prompts), say when and from which data version (curated hash)
   they were made, and load nothing from any network: the template drops nbconvert's CDN scripts, and the
   charts carry their own Vega bundle (see `sxtd_analysis.offline`).
-- Notebooks run in parallel, each in its own kernel; a failing notebook does not stop the others. Its
-  executed copy is kept in `failed/<slug>.ipynb` beside the reports, and the last good report stays.
+- Notebooks run in parallel, each in its own kernel driven by a thread of this process, the longest first;
+  a failing notebook does not stop the others. Its executed copy is kept in `failed/<slug>.ipynb` beside
+  the reports, and the last good report stays. Each kernel is stopped as soon as its notebook has run.
 - `render_all(if_changed=True)` does nothing when the data, the notebooks and the package are those of the
   last successful run (stamp file `.sxtd-reports.json` in the output folder).
 
@@ -26,6 +27,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -120,7 +122,7 @@ Progress = Callable[[int, int, "ReportResult | None"], None]
 
 @dataclass(frozen=True)
 class _Job:
-    """One notebook to run and export; picklable, so it can go to a worker process."""
+    """One notebook to run and export."""
 
     key: str
     title: str
@@ -130,6 +132,7 @@ class _Job:
     provenance: dict[str, str]
     kernel_name: str = KERNEL_NAME
     cell_timeout: int = CELL_TIMEOUT
+    priority: int = 0  # higher starts first: the longest notebooks, so that parallel runs end together
 
 
 # --------------------------------------------------------------------------------------------------- inputs
@@ -254,24 +257,109 @@ def jupyter_environment(paths: Paths | None = None) -> dict[str, str]:
 
 
 def _kernel_manager(kernel_name: str, cwd: Path, stderr_log: Path):
-    """A kernel manager whose kernel starts in `cwd` and writes its stderr (TCP warnings...) to a log."""
+    """A kernel manager whose kernel starts in `cwd` and writes its stderr (TCP warnings...) to a log.
+
+    It keeps the kernel clients made from it (`report_clients`): papermill leaves the kernel of a manager it
+    is given running, and its client's channels open, so `_stop_kernel` stops both.
+    """
     from jupyter_client import AsyncKernelManager
 
     class ReportKernelManager(AsyncKernelManager):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.report_clients: list = []
+
         async def start_kernel(self, **kw):
             kw.setdefault("cwd", str(cwd))
             with open(stderr_log, "ab") as log:
                 kw["stderr"] = log
                 return await super().start_kernel(**kw)
 
+        def client(self, **kw):
+            kc = super().client(**kw)
+            self.report_clients.append(kc)
+            return kc
+
     return ReportKernelManager(kernel_name=kernel_name)
+
+
+#: a kernel that fails to start is tried this many times before the notebook counts as failed
+KERNEL_START_ATTEMPTS = 2
+_KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
+#: seconds between checks that a stopped kernel has exited (jupyter_client's own checks are 0.1 s apart)
+KERNEL_EXIT_POLL = 0.01
+
+
+def _stop_kernel(km) -> None:
+    """Stop a notebook's kernel at once and wait for its process to end; never raises.
+
+    papermill (nbclient) only stops the kernels it starts itself: the kernel of a manager passed as `km`
+    was left running, with papermill's client channels (and their heartbeat thread), until this process
+    ended. The notebook has run by now and the kernel's state is discarded, so it is stopped the way
+    nbclient's `shutdown_kernel="immediate"` and jupyter_client's `shutdown_kernel(now=True)` do, SIGKILL to
+    its process group, rather than by a shutdown request: the graceful way leaves the kernel 0.3-0.5 s of
+    teardown (IPython's reset and garbage collection, then the interpreter's), one CPU-busy kernel more
+    per report. The kernels only read the database (read-only connections) and write nothing at exit.
+    Then the channels, the connection file and the ports are released.
+    """
+    import signal
+
+    from jupyter_core.utils import run_sync
+
+    async def stop() -> None:
+        try:
+            if km.has_kernel:
+                with contextlib.suppress(OSError, RuntimeError):  # it may have exited already
+                    await km.signal_kernel(signal.SIGKILL)
+                await km.finish_shutdown(pollinterval=KERNEL_EXIT_POLL)  # waits for the exit, then reaps it
+        finally:
+            for kc in km.report_clients:
+                with contextlib.suppress(Exception):
+                    kc.stop_channels()
+            await km.cleanup_resources()
+
+    with contextlib.suppress(Exception):  # nothing more can be done about a kernel that will not stop
+        run_sync(stop)()
+
+
+def run_notebook(notebook: Path, output: Path, *, parameters: dict | None = None, kernel_name: str = KERNEL_NAME,
+                 cwd: Path | None = None, kernel_log: Path | None = None, cell_timeout: int = CELL_TIMEOUT):
+    """Execute a notebook with papermill as the reports do and return the executed notebook.
+
+    The kernel starts in `cwd` (default: the notebook's folder) with its stderr appended to `kernel_log`,
+    is started again once if it dies while starting, and has been stopped when this returns or raises.
+    papermill's errors (PapermillExecutionError for a failing cell...) are raised after the executed
+    notebook, with the error, was written to `output`.
+    """
+    from sxtd_analysis.offline import skip_slow_imports
+
+    skip_slow_imports()  # papermill imports nbformat, which imports jsonschema
+    import papermill
+
+    notebook = Path(notebook)
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        km = _kernel_manager(kernel_name, Path(cwd or notebook.parent), Path(kernel_log or os.devnull))
+        try:
+            return papermill.execute_notebook(
+                str(notebook), str(output),
+                parameters=dict(parameters or {}),
+                kernel_name=kernel_name, km=km,
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                execution_timeout=cell_timeout,
+            )
+        except RuntimeError as err:  # a kernel that dies while starting (seen with parallel jobs): retry
+            if attempt == KERNEL_START_ATTEMPTS or not any(m in str(err) for m in _KERNEL_START_FAILURES):
+                raise
+        finally:
+            _stop_kernel(km)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # --------------------------------------------------------------------------------------------- rendering
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
@@ -285,24 +373,38 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}"
 
 
+#: one HTML exporter for the process: its Jinja templates compile once (~0.1 s per report otherwise).
+#: Exporting is pure Python, so threads gain nothing by exporting at the same time: a lock serialises it.
+_EXPORTER: dict[str, object] = {}
+_EXPORT_LOCK = threading.Lock()
+
+
+def _exporter():
+    exporter = _EXPORTER.get("html")
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+            sanitize_html=False,
+        )
+        exporter.register_preprocessor(_tag_remover(), enabled=True)
+        _EXPORTER["html"] = exporter
+    return exporter
+
+
 def export_html(nb, *, title: str, provenance: dict[str, str]) -> str:
     """An executed notebook as one self-contained HTML page: outputs only, no external address."""
-    from nbconvert import HTMLExporter
-
     nb = nb.copy() if hasattr(nb, "copy") else nb
     # Cells that show nothing (imports, parameters) would leave empty boxes once their code is hidden.
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        sanitize_html=False,
-    )
-    exporter.register_preprocessor(_tag_remover(), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "sxtd": provenance})
+    with _EXPORT_LOCK:
+        body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}, "sxtd": provenance})
     return _ensure_vega_bundle(body)
 
 
@@ -329,11 +431,6 @@ def _ensure_vega_bundle(page: str) -> str:
 _BUNDLE_MARKER = "window.vegaEmbed="
 
 
-#: a kernel that fails to start is tried this many times before the notebook counts as failed
-KERNEL_START_ATTEMPTS = 2
-_KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
-
-
 def _run_job(job: _Job) -> ReportResult:
     """Execute one notebook with papermill and export it; never raises (failures are results)."""
     started = time.perf_counter()
@@ -344,24 +441,8 @@ def _run_job(job: _Job) -> ReportResult:
     kernel_log = work / f"{job.key}.kernel.log"
     failed_dir = job.out_dir / FAILED_DIR
     try:
-        import nbformat
-        import papermill
-
-        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-            try:
-                papermill.execute_notebook(
-                    str(job.notebook), str(executed),
-                    parameters=dict(job.parameters),
-                    kernel_name=job.kernel_name,
-                    km=_kernel_manager(job.kernel_name, job.notebook.parent, kernel_log),
-                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                    execution_timeout=job.cell_timeout,
-                )
-                break
-            except RuntimeError as err:  # a kernel that dies while starting (seen with parallel jobs): retry
-                if attempt == KERNEL_START_ATTEMPTS or not any(m in str(err) for m in _KERNEL_START_FAILURES):
-                    raise
-        nb = nbformat.read(str(executed), as_version=4)
+        nb = run_notebook(job.notebook, executed, parameters=job.parameters, kernel_name=job.kernel_name,
+                          kernel_log=kernel_log, cell_timeout=job.cell_timeout)
         page = export_html(nb, title=job.title, provenance=job.provenance)
         problems = external_references(page, links=False)
         if problems:
@@ -397,35 +478,56 @@ def _default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def _run_job_in_thread(job: _Job) -> ReportResult:
+    """`_run_job` in a worker thread, closing the event loop jupyter_client made for the thread afterwards."""
+    try:
+        return _run_job(job)
+    finally:
+        with contextlib.suppress(Exception):
+            import asyncio
+
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+            if not loop.is_running():
+                loop.close()  # the thread's next notebook gets a new one
+
+
 def _run_jobs(jobs: Sequence[_Job], workers: int | None, progress: Progress | None) -> list[ReportResult]:
-    """Run the jobs, `workers` at a time, each in its own process (in this process when workers == 1)."""
+    """Run the jobs, `workers` at a time, the longest (highest `priority`) first; results in `jobs` order.
+
+    Each job runs in a thread of this process: a thread only drives its notebook's kernel (a process of its
+    own, where the work is done) and exports the result, so worker processes would only import papermill and
+    nbconvert again. papermill is safe in threads as used here: no `cwd` argument (papermill would chdir
+    the whole process; the kernel manager starts the kernel in its folder instead), absolute paths, one
+    kernel manager and event loop per thread, jupyter_client's port cache shared by all threads.
+    """
     total = len(jobs)
     workers = max(1, min(workers or _default_jobs(), total or 1))
     if progress:
         progress(0, total, None)
+    queue = sorted(jobs, key=lambda job: -job.priority)  # stable: equal priorities keep their order
     results: dict[str, ReportResult] = {}
     if workers == 1:
-        for job in jobs:
+        for job in queue:
             results[job.key] = _run_job(job)
             if progress:
                 progress(len(results), total, results[job.key])
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import ThreadPoolExecutor, as_completed
 
-        # spawn: fresh workers, no inherited DuckDB threads or locks
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(_run_job, job): job for job in jobs}
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sxtd-report")
+        try:
+            futures = {pool.submit(_run_job_in_thread, job): job for job in queue}
             for future in as_completed(futures):
                 job = futures[future]
                 try:
                     result = future.result()
-                except Exception as err:  # the worker process itself died
+                except Exception as err:  # _run_job returns its failures: only a bug gets here
                     result = ReportResult(job.key, job.title, False, 0.0, error=_describe(err))
                 results[job.key] = result
                 if progress:
                     progress(len(results), total, result)
+        finally:  # on Ctrl-C, start nothing more; the notebooks already running finish and stop their kernels
+            pool.shutdown(wait=True, cancel_futures=True)
     return [results[job.key] for job in jobs]
 
 
@@ -551,7 +653,7 @@ def render_all(*, paths: Paths | None = None, out_dir: Path | str | None = None,
     jobs_list.append(_Job(key=COMPARISON_KEY, title="Comparing provincial SXTD targets", notebook=comparison,
                           parameters={"database": str(paths.database)}, out_dir=out_dir,
                           provenance=_provenance(info, comparison, generated_at, INDEX_NAME),
-                          cell_timeout=cell_timeout))
+                          cell_timeout=cell_timeout, priority=1))  # it reads every province: the longest
     with _exclusive(out_dir):
         results = _run_jobs(jobs_list, jobs, progress)
         index = write_index(out_dir, provinces=provinces, results=results, info=info, generated_at=generated_at)

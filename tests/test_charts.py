@@ -3,7 +3,11 @@ real database, that they render to SVG, and the queries and tables behind them."
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+import textwrap
 from datetime import date
 
 import polars as pl
@@ -363,6 +367,61 @@ def test_html_table_reads_well_without_code():
     assert "2 of 2" not in html
     assert "1 of 2 rows shown" in charts.html_table(frame, ["a"], max_rows=1)
     assert charts.html_table(frame.to_pandas(), ["c"]).count("<tr") == 3
+
+
+def _pandas_table(frame: pl.DataFrame, *, escape: bool = True) -> str:
+    """What html_table wrote when it went through pandas (its list and date handling, then to_html)."""
+    shown = frame.with_columns(
+        [pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("; ") for c, t in frame.schema.items()
+         if isinstance(t, pl.List)]
+        + [pl.col(c).cast(pl.String) for c, t in frame.schema.items()
+           if t in (pl.Date, pl.Datetime, pl.Boolean) or isinstance(t, pl.Datetime)])
+    return shown.to_pandas().to_html(index=False, escape=escape, na_rep="—", border=0, classes="sxtd-table",
+                                     float_format=lambda x: f"{x:g}")
+
+
+def test_html_table_writes_what_pandas_wrote_without_importing_it():
+    frame = pl.DataFrame({
+        "tỉnh <b>": ["<b>Hà Tĩnh</b> & Đồng Tháp", None, "  two  spaces   three ", "a\tb\nc", ""],
+        "years": [[2020, 2025], None, [], [2030], [None]],
+        "value": [1.5, 2.0, float("nan"), None, 1e-7],
+        "n": [1, None, 3, 2020, 123456],
+        "ok": [True, False, None, True, True],
+        "issued": [date(2020, 3, 1), None, date(2023, 1, 31), None, None],
+        "shares": [[0.5, 1.0], None, None, None, None],
+    }, strict=False)
+    for escape in (True, False):
+        assert charts.html_table(frame, escape=escape) == _pandas_table(frame, escape=escape)
+    # columns picked and renamed, and the note under a cut table
+    assert (charts.html_table(frame, {"value": "Giá trị", "n": "Số"}, max_rows=2)
+            == _pandas_table(frame.head(2).select(pl.col("value").alias("Giá trị"), pl.col("n").alias("Số")))
+            + "<p><em>2 of 5 rows shown.</em></p>")
+    # where pandas printed floats for an integer column with gaps, the digits are kept
+    assert "<td>1234567</td>" in charts.html_table(pl.DataFrame({"n": [1234567, None]}))
+
+
+def test_html_table_on_the_real_tables_is_what_pandas_wrote(con):
+    for name in ("targets", "tasks", "plans", "target_matrix", "target_alignment", "tasks_by_agency"):
+        frame = con.sql(f"SELECT * FROM {name}").pl()
+        assert charts.html_table(frame) == _pandas_table(frame), name
+
+
+def test_charts_import_skips_rfc3987_syntax_and_still_validates():
+    """jsonschema loads rfc3987_syntax (~1.2 s) only for formats Vega-Lite does not use: charts keeps it out."""
+    code = textwrap.dedent("""
+        import json, sys
+        import polars as pl
+        from sxtd_analysis import charts
+        import altair as alt
+        try:
+            alt.Chart(pl.DataFrame({"a": [1]})).mark_bar().encode(x=alt.X("a:Q", bin="yes")).to_dict()
+            validated = False
+        except alt.utils.schemapi.SchemaValidationError:
+            validated = True
+        print(json.dumps([sys.modules.get("rfc3987_syntax", "absent") is None, validated]))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [True, True]
 
 
 @pytest.mark.parametrize("name", ["matrix", "range", "alignment", "timeline", "agency", "tasks", "network"])

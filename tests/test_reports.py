@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -301,6 +302,108 @@ def test_a_failing_province_leaves_the_others_rendered_and_keeps_its_notebook(db
     assert "failed in this run" in index and "2020-01-01T00:00:00+00:00" in index
     assert not (out / reports.STAMP_NAME).exists()  # not a successful run
     assert reports.external_references(index, links=False) == []
+    assert _kernels_left() == []  # every kernel, the failed notebook's too, was stopped
+
+
+def _kernels_left() -> list[str]:
+    """Kernel processes started by this process that are still running, and kernel heartbeat threads."""
+    found = [f"thread {t.name}" for t in threading.enumerate() if type(t).__name__ == "HBChannel"]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z" and "ipykernel" in cmdline:
+            found.append(f"process {stat.parent.name}: {cmdline}")
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_a_report_stops_its_kernel(one_report):
+    assert one_report.exists()
+    assert _kernels_left() == []
+
+
+# ------------------------------------------------------------------------------------------- scheduling
+
+
+def _jobs(tmp_path: Path, keys: dict[str, int]) -> list:
+    return [reports._Job(key=key, title=key, notebook=tmp_path / "x.ipynb", parameters={}, out_dir=tmp_path,
+                         provenance={}, priority=priority) for key, priority in keys.items()]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_jobs_run_longest_first_in_threads_and_report_in_order(tmp_path, monkeypatch, workers):
+    started: list[str] = []
+    threads: set[str] = set()
+    lock = threading.Lock()
+
+    def fake_run_job(job):
+        with lock:
+            started.append(job.key)
+            threads.add(threading.current_thread().name)
+        time.sleep(0.3 if job.key == "comparison" else 0.05)
+        ok = job.key != "b"
+        return reports.ReportResult(job.key, job.title, ok, 0.0, error=None if ok else "RuntimeError: boom")
+
+    monkeypatch.setattr(reports, "_run_job", fake_run_job)
+    progress: list[tuple] = []
+
+    def record(done, total, result):
+        assert threading.current_thread() is threading.main_thread()  # callers need no locking
+        progress.append((done, total, result and result.key))
+
+    jobs = _jobs(tmp_path, {"a": 0, "b": 0, "c": 0, "comparison": 1})
+    results = reports._run_jobs(jobs, workers, record)
+    assert [r.key for r in results] == ["a", "b", "c", "comparison"]  # the order asked for
+    assert [r.ok for r in results] == [True, False, True, True]  # a failure does not stop the others
+    if workers == 1:
+        assert started[0] == "comparison"
+    else:
+        assert set(started[:2]) == {"comparison", "a"}
+    assert started[-2:] == ["b", "c"]
+    assert len(threads) == workers and (workers == 1) == (threads == {threading.main_thread().name})
+    assert progress[0] == (0, 4, None) and [p[0] for p in progress] == [0, 1, 2, 3, 4]
+    if workers == 2:  # the short jobs ran beside the long one
+        assert [p[2] for p in progress][-1] == "comparison"
+
+
+def test_render_all_starts_the_comparison_first(db, tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(reports, "_run_jobs", lambda jobs, workers, progress: seen.extend(jobs) or [
+        reports.ReportResult(j.key, j.title, True, 0.0) for j in jobs])
+    reports.render_all(paths=get_paths(database=db, notebooks_dir=FIXTURES), out_dir=tmp_path, jobs=2)
+    assert max(seen, key=lambda job: job.priority).key == "comparison"
+    assert {job.priority for job in seen if job.key != "comparison"} == {0}
+
+
+def test_a_kernel_start_is_retried_with_a_new_kernel_and_only_after_a_start_failure(tmp_path, monkeypatch):
+    import papermill
+
+    managers = []
+
+    def flaky(notebook, output, **kwargs):
+        managers.append(kwargs["km"])
+        if len(managers) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return nbformat.v4.new_notebook()
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    nb = reports.run_notebook(FIXTURES / "province_profile.ipynb", tmp_path / "out.ipynb")
+    assert nb.cells == []
+    assert len(managers) == 2 and managers[0] is not managers[1]
+
+    def broken(notebook, output, **kwargs):
+        managers.append(kwargs["km"])
+        raise RuntimeError("something else")
+
+    managers.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    with pytest.raises(RuntimeError, match="something else"):
+        reports.run_notebook(FIXTURES / "province_profile.ipynb", tmp_path / "out.ipynb")
+    assert len(managers) == 1  # only a kernel that died while starting is tried again
 
 
 # --------------------------------------------------------------------------------------------- if-changed
