@@ -120,8 +120,8 @@ class ValidationReport:
 def derive_rules(frames: dict[str, pl.DataFrame]) -> dict[str, list[Rule]]:
     """The rules of every table in `frames`, derived from `schema.TABLES`.
 
-    Value sets of references are read from the referenced frame; a reference to a table that is not in
-    `frames` is skipped (there is nothing to compare with).
+    References are checked against the referenced frame; a reference to a table that is not in `frames`, or
+    lacks the column, is skipped (there is nothing to compare with).
     """
     return {name: _table_rules(TABLES[name], frames) for name in TABLES if name in frames}
 
@@ -136,11 +136,17 @@ def _every_plan_flag(table: str) -> str:
     return f"plan_id__has_row_in_{table}"
 
 
+def _present(reference: str, frames: dict[str, pl.DataFrame]) -> bool:
+    """Whether "table.column" can be compared with: the table is among the frames and has the column."""
+    ref_table, ref_col = reference.split(".")
+    return ref_table in frames and ref_col in frames[ref_table].columns
+
+
 def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
     name = table.name
     cols = set(table.column_names)
-    flags = [_known_flag(f) for f in table.fields if f.references and f.references.split(".")[0] in frames]
-    every_plan = [t for t in EVERY_PLAN_HAS if t in frames] if name == "plans" else []
+    flags = [_known_flag(f) for f in table.fields if f.references and _present(f.references, frames)]
+    every_plan = [t for t in EVERY_PLAN_HAS if _present(f"{t}.plan_id", frames)] if name == "plans" else []
     flags += [_every_plan_flag(t) for t in every_plan]
     rules = [
         Rule(name, "ExpectTableRowCountToBeBetween", {"min_value": 1}, None, "non_empty",
@@ -169,13 +175,11 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
             rules.append(Rule(name, "ExpectColumnValuesToBeBetween",
                               {"column": f.name, "min_value": f.minimum, "max_value": f.maximum}, f.name, "range",
                               f"{f.name} is within {_bounds(f.minimum, f.maximum)}."))
-        if f.references:
-            ref_table, ref_col = f.references.split(".")
-            if ref_table in frames:
-                flag = _known_flag(f)
-                rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]},
-                                  f.name, "reference", f"Every {f.name} is a known {f.references}.",
-                                  derived=(flag, f.name, f.references)))
+        if f.references and _present(f.references, frames):
+            flag = _known_flag(f)
+            rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]},
+                              f.name, "reference", f"Every {f.name} is a known {f.references}.",
+                              derived=(flag, f.name, f.references)))
     for lo, hi in ORDERED_PAIRS:
         if {lo, hi} <= cols:
             rules.append(Rule(name, "ExpectColumnPairValuesAToBeGreaterThanB",

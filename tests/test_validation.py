@@ -313,14 +313,15 @@ def test_broken_frames_report_nothing_else(broken):
     assert report.summary().startswith(f"validation failed: {len(report.problems)} problem(s) in agencies.csv")
 
 
-def test_small_hand_built_frames():
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_small_hand_built_frames(engine):
     frame = pl.DataFrame({
         "agency_code": ["doit", "doit", "done"],
         "name_vi": ["Sở Công Thương", "Sở Công Thương", None],
         "name_en": ["Department of Industry and Trade"] * 3,
         "kind": ["province_department", "province_department", "alien"],
     })
-    report = validate_frames({"agencies": frame}, Path("somewhere"))
+    report = ENGINES[engine]({"agencies": frame}, Path("somewhere"))
     found = {(p.row_id, p.column, p.check, p.message) for p in report.problems}
     assert found == {
         ("doit", "agency_code", "expect_column_values_to_be_unique", "duplicate agency_code 'doit'"),
@@ -332,11 +333,22 @@ def test_small_hand_built_frames():
     assert report.tables == ["agencies"] and not report.success
 
 
-def test_a_column_missing_from_a_frame_is_reported_not_raised():
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_a_column_missing_from_a_frame_is_reported_not_raised(engine):
     frame = pl.DataFrame({"agency_code": ["doit"], "name_vi": ["Sở Công Thương"], "kind": ["province_department"],
                           "_line": pl.Series([2], dtype=pl.Int32)})
-    report = validate_frames({"agencies": frame}, CURATED)
+    report = ENGINES[engine]({"agencies": frame}, CURATED)
     assert [(p.line, p.message) for p in report.problems] == [(1, "missing column(s): name_en")]
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_a_referenced_column_missing_skips_the_reference(engine):
+    """task_agencies without task_id: its own columns rule reports it; tasks' other checks still run."""
+    frames = load_curated(CURATED)
+    subset = {"plans": frames["plans"], "tasks": frames["tasks"].drop("plan_id")}
+    report = ENGINES[engine](subset, CURATED)
+    assert [(Path(p.file).name, p.message) for p in report.problems] == [("tasks.csv", "missing column(s): plan_id")]
+    assert "plan_id__has_row_in_tasks" not in [r.derived and r.derived[0] for r in derive_rules(subset)["plans"]]
 
 
 # --- output and the command line ----------------------------------------------------------------------
