@@ -16,6 +16,7 @@ import _common
 _common.use_bytecode_cache()
 
 import argparse  # noqa: E402
+import dataclasses  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -203,8 +204,7 @@ def _parquet_floor(result, folder: Path, runs: int) -> float:
     """
     import polars as pl
 
-    frames = ([getattr(result, f) for f in ("province", "plans", "targets", "qualitative", "tasks", "agencies",
-                                            "budgets", "comparison")]
+    frames = ([getattr(result, f.name) for f in dataclasses.fields(result)]
               if isinstance(result, api.ProvinceProfile) else [result])
     files = []
     for i, frame in enumerate(frames):

@@ -77,20 +77,22 @@ def targets_for_indicator(indicator: str, con=None, *, as_pandas: bool = False):
     return _frame(con, "SELECT * FROM target_alignment WHERE indicator_code = ?", [indicator], as_pandas)
 
 
+def _of_province(con, stored_view: str, slug: str | None, as_pandas: bool = False):
+    """A stored view's rows, all or one province's (by its resolved slug), in the stored order."""
+    where, params = ("WHERE province_slug = ?", [slug]) if slug else ("", [])
+    return _frame(con, f"SELECT * FROM {stored_view} {where}", params, as_pandas)
+
+
 def alignment(con=None, *, province: str | None = None, as_pandas: bool = False):
     """Each provincial target beside its national benchmark, with the verdict (view `target_alignment`)."""
     con = _con(con)
-    slug = _slug(province, con)
-    where, params = ("WHERE province_slug = ?", [slug]) if slug else ("", [])
-    return _frame(con, f"SELECT * FROM target_alignment {where}", params, as_pandas)
+    return _of_province(con, "target_alignment", _slug(province, con), as_pandas)
 
 
 def tasks_by_agency(con=None, *, province: str | None = None, as_pandas: bool = False):
     """Tasks per leading agency and plan (view `tasks_by_agency`), most tasks first."""
     con = _con(con)
-    slug = _slug(province, con)
-    where, params = ("WHERE province_slug = ?", [slug]) if slug else ("", [])
-    return _frame(con, f"SELECT * FROM tasks_by_agency {where}", params, as_pandas)
+    return _of_province(con, "tasks_by_agency", _slug(province, con), as_pandas)
 
 
 @dataclass
@@ -124,7 +126,7 @@ def province_profile(province: str, con=None, *, as_pandas: bool = False) -> Pro
         plans=_frame(con, "SELECT l.*, p.title_vi, p.doc_type, p.vision_year, p.implements_plan, p.issuing_body, "
                           "p.signer, p.raw_file FROM province_lineage l JOIN plans p USING (plan_id, province_slug) "
                           "WHERE province_slug = ? ORDER BY period_start_year, plan_id", [slug]),
-        targets=alignment(con, province=slug),
+        targets=_of_province(con, "target_alignment", slug),  # slug resolved once, above
         qualitative=_frame(con, "SELECT q.* FROM qualitative_objectives q JOIN plans p USING (plan_id) "
                                 "WHERE p.province_slug = ? ORDER BY q.plan_id, q.objective_id", [slug]),
         tasks=_frame(con, """
@@ -135,7 +137,7 @@ def province_profile(province: str, con=None, *, as_pandas: bool = False) -> Pro
                    coalesce(partners.n_partners, 0) AS n_partners
             FROM t JOIN agencies a ON a.agency_code = t.lead_agency_code LEFT JOIN partners USING (task_id)
             ORDER BY t.plan_id, t.task_id""", [slug]),
-        agencies=tasks_by_agency(con, province=slug),
+        agencies=_of_province(con, "tasks_by_agency", slug),
         budgets=_frame(con, "SELECT b.* FROM budgets b JOIN plans p USING (plan_id) WHERE p.province_slug = ? "
                             "ORDER BY b.budget_id", [slug]),
         # the matrix is stored by province, indicator, year: a stable sort on the indicator gives

@@ -279,9 +279,8 @@ def _failing_rows(rule: Rule, frame: pl.DataFrame) -> list[int]:
         rows = rows.filter((pl.col(rule.condition[0]) == rule.condition[1]).fill_null(False))
     expectation = rule.expectation
     if expectation == "ExpectColumnValuesToBeUnique":
-        col = pl.col(kw["column"])
-        fails = col.is_not_null() & col.is_duplicated()
-        rows = rows.filter(col.is_not_null())
+        rows = rows.filter(pl.col(kw["column"]).is_not_null())  # missing values are not duplicates
+        fails = pl.col(kw["column"]).is_duplicated()
     elif expectation == "ExpectCompoundColumnsToBeUnique":
         key = kw["column_list"]
         rows = rows.filter(~pl.all_horizontal(pl.col(c).is_null() for c in key))
