@@ -56,6 +56,10 @@ YEARS_PRINTED = "năm ghi trong nhiệm vụ (years printed)"
 YEARS_FROM_PLAN = "theo giai đoạn kế hoạch (no years printed)"
 #: Tooltip values are cut by vega-tooltip after about 7 lines; longer texts are split over several rows.
 TOOLTIP_CHUNK = 180
+#: Rows a long text is split over; text beyond them is cut (it would not show) and counted, as "… (+N more)".
+TOOLTIP_PARTS = 3
+#: A cell's list of sources (raw_file:lines; ...), scopes or notes longer than this is cut the same way.
+TOOLTIP_LIST = 240
 
 _UNIT_SUFFIX = {"percent": "%", "count": "", "vnd": " đồng"}
 _COMPARATOR_PREFIX = {"at_least": "≥", "at_most": "≤", "approx": "≈"}
@@ -163,24 +167,72 @@ def _sources(frame: pl.DataFrame) -> pl.Series:
                      dtype=pl.String)
 
 
-def _chunks(text: str | None, width: int = TOOLTIP_CHUNK, max_parts: int = 3) -> list[str]:
+def _bounded(text: str, limit: int, separator: str | None, noun: str) -> str:
+    """`text` if it fits in `limit` characters, else what fits and "… (+N noun)".
+
+    A text joined from several parts (quotes, sources) by `separator` is cut between parts: the parts shown
+    are whole, and N counts those left out. A matrix cell at national scale joins hundreds of quotes: the
+    tooltip could not show them (vega-tooltip cuts long values), and the chart would carry them all.
+    """
+    if len(text) <= limit:
+        return text
+    parts = text.split(separator) if separator else [text]
+    if len(parts) > 1:
+        kept: list[str] = []
+        size = 0
+        for part in parts:
+            size += len(part) + (len(separator) if kept else 0)
+            if kept and size > limit:
+                break
+            kept.append(part)
+        if len(kept) < len(parts) and len(separator.join(kept)) <= limit:
+            return f"{separator.join(kept)} … (+{len(parts) - len(kept)} {noun})"
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return f"{cut} … (+{len(text) - len(cut):,} ký tự / characters)"
+
+
+def _chunks(text: str | None, width: int = TOOLTIP_CHUNK, max_parts: int = TOOLTIP_PARTS,
+            separator: str | None = None, noun: str = "") -> list[str]:
+    """`text` in at most `max_parts` rows of about `width` characters, each continued row marked with "…"."""
     if not text:
         return [""]
+    text = _bounded(text, width * max_parts, separator, noun)
     lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
     if len(lines) > max_parts:
         lines = [*lines[:max_parts - 1], " ".join(lines[max_parts - 1:])]
     return [("… " if i else "") + line + (" …" if i < len(lines) - 1 else "") for i, line in enumerate(lines)]
 
 
-def _with_long_text(frame: pl.DataFrame, column: str, title: str) -> tuple[pl.DataFrame, list[alt.Tooltip]]:
-    """Split a long text column over `column__1`, `column__2`... and return the tooltips that show it."""
-    parts = [_chunks(t) for t in frame[column].to_list()] if column in frame.columns else []
+def _with_long_text(frame: pl.DataFrame, column: str, title: str, *, separator: str | None = None,
+                    noun: str = "") -> tuple[pl.DataFrame, list[alt.Tooltip]]:
+    """Split a long text column over `column__1`, `column__2`... and return the tooltips that show it.
+
+    The column itself is dropped: the chart carries only what its tooltips show (see `_bounded`).
+    """
+    parts = ([_chunks(t, separator=separator, noun=noun) for t in frame[column].to_list()]
+             if column in frame.columns else [])
     n = max((len(p) for p in parts), default=1)
     new = [pl.Series(f"{column}__{i + 1}", [p[i] if i < len(p) else "" for p in parts] or [""] * frame.height,
                      dtype=pl.String) for i in range(n)]
     tips = [alt.Tooltip(f"{column}__1:N", title=title)]
     tips += [alt.Tooltip(f"{column}__{i + 1}:N", title="… (tiếp / cont.)") for i in range(1, n)]
-    return frame.with_columns(new), tips
+    return frame.with_columns(new).drop(column, strict=False), tips
+
+
+#: the lists a chart cell joins (column: separator, what the parts are), cut by `_bounded_lists`
+_CELL_LISTS = {
+    "source": ("; ", "nguồn khác / more sources"),
+    "scope_note": (" | ", "phạm vi khác / more scopes"),
+    "verdict_note": (" | ", "ghi chú khác / more notes"),
+}
+
+
+def _bounded_lists(cells: pl.DataFrame) -> pl.DataFrame:
+    """A cell's joined lists (`_CELL_LISTS`) cut as `_bounded` does beyond `TOOLTIP_LIST` characters."""
+    return cells.with_columns(
+        pl.Series(column, [_bounded(v, TOOLTIP_LIST, sep, noun) if v else v for v in cells[column].to_list()],
+                  dtype=pl.String)
+        for column, (sep, noun) in _CELL_LISTS.items() if column in cells.columns)
 
 
 def _province_order(frame: pl.DataFrame, sort: Sequence[str] | None, column: str = "province_name_vi"
@@ -260,7 +312,9 @@ def target_matrix_chart(df: Any, *, sort: Sequence[str] | None = None, title: st
         pl.col("source").str.join("; ").alias("source"),
         pl.len().alias("n_years"),
     )
-    cells, quote_tips = _with_long_text(cells, "quote", "Trích dẫn (quote)")
+    cells, quote_tips = _with_long_text(cells, "quote", "Trích dẫn (quote)", separator=" | ",
+                                        noun="trích dẫn khác / more quotes")
+    cells = _bounded_lists(cells)
     provinces = _province_order(cells, sort)
     shared = dict(cells.group_by("label_vi").len().iter_rows())
     alphabet = vietnamese_sorted(cells["label_vi"].to_list())
@@ -478,7 +532,9 @@ def alignment_chart(df: Any, *, sort: Sequence[str] | None = None, title: str | 
         label=pl.when(pl.col("_years") == pl.col("_milestone")).then(pl.col("label"))
         .otherwise(pl.col("label") + pl.lit(" (") + pl.col("_years") + pl.lit(")")),
     ).drop("_years")
-    cells, quote_tips = _with_long_text(cells, "quote", "Trích dẫn (quote)")
+    cells, quote_tips = _with_long_text(cells, "quote", "Trích dẫn (quote)", separator=" | ",
+                                        noun="trích dẫn khác / more quotes")
+    cells = _bounded_lists(cells)
     alphabet = vietnamese_sorted(cells["label_vi"].to_list())
     shared = dict(cells.group_by("label_vi").agg(pl.col("province_name_vi").n_unique()).iter_rows())
     rank = {label: (-shared[label], i) for i, label in enumerate(alphabet)}

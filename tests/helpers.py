@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 from sxtd_analysis.config import Paths, get_paths
 
@@ -27,3 +29,11 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a CSV file as dicts."""
     with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def synthetic_module() -> ModuleType:
+    """benchmarks/synthetic.py, the benchmarks' corpus generator (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("bench_synthetic", ROOT / "benchmarks" / "synthetic.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

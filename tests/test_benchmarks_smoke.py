@@ -3,25 +3,16 @@
 No timings here: benchmarks/ measures speed; this only keeps the generator from rotting.
 """
 
-import importlib.util
-
 from sxtd_analysis.config import get_paths
 from sxtd_analysis.curated import load_curated
 from sxtd_analysis.schema import TABLES
 from sxtd_analysis.validation import check_frames
 from sxtd_analysis.warehouse import build_database
-from tests.helpers import ROOT, read_rows
-
-
-def _synthetic():
-    spec = importlib.util.spec_from_file_location("bench_synthetic", ROOT / "benchmarks" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.helpers import read_rows, synthetic_module
 
 
 def test_synthetic_corpus_passes_the_checks_and_builds(tmp_path):
-    synthetic = _synthetic()
+    synthetic = synthetic_module()
     curated = tmp_path / "curated"
     counts = synthetic.generate(curated, 5, seed=1)
 

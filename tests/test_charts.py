@@ -149,6 +149,46 @@ def test_target_matrix_chart_spec(matrix):
     assert rows[("Đồng Tháp", "supermarket_eco_packaging")]["quote__1"] == "2023: 80% siêu thị"
 
 
+def _crowded_matrix(n: int) -> pl.DataFrame:
+    """One province x indicator cell holding n targets a year for 2025 and 2030, as at national scale."""
+    quotes = [f"Kế hoạch {i}: giảm {i % 9 + 1}% tiêu hao nguyên liệu, nhiên liệu trong sản xuất công nghiệp "
+              f"của tỉnh đến năm {2025 if i % 2 else 2030}." for i in range(2 * n)]
+    return pl.DataFrame([
+        {"province_slug": "ha-tinh", "province_name_vi": "Hà Tĩnh", "indicator_code": "cut", "label_vi": "Giảm",
+         "label_en": "Cut", "target_year": year, "value_low": 1.0, "value_high": 9.0, "comparator": "eq",
+         "unit": "percent", "n_targets": n, "scope_note": " | ".join(f"phạm vi {i}" for i in range(n)),
+         "quote": " | ".join(quotes[k * n:(k + 1) * n]),
+         "source": "; ".join(f"p{i}.txt:{i}-{i + 1}" for i in range(k * n, (k + 1) * n))}
+        for k, year in enumerate((2025, 2030))])
+
+
+def test_crowded_cells_carry_only_what_their_tooltips_show():
+    """At national scale a cell joins hundreds of quotes: the chart keeps whole quotes up to what a tooltip
+    shows, counts the rest, and does not carry the full text (splitting it took seconds, the page 250 MB)."""
+    crowded = _crowded_matrix(200)
+    spec = charts.target_matrix_chart(crowded).to_dict()
+    (cell,) = _rows(spec, _layers(spec)[0])
+    assert "quote" not in cell  # only the tooltip rows quote__1..
+    shown = " ".join(cell[k] for k in sorted(cell) if k.startswith("quote__"))
+    assert len(shown) < charts.TOOLTIP_CHUNK * (charts.TOOLTIP_PARTS + 1)
+    kept = shown.count("Kế hoạch ")
+    assert 1 <= kept < 400 and f"(+{400 - kept} trích dẫn khác / more quotes)" in shown
+    assert shown.startswith("2025: Kế hoạch 0: giảm 1% tiêu hao")  # whole quotes, in the cell's order
+    assert cell["source"].endswith(f"(+{400 - cell['source'].count('.txt:')} nguồn khác / more sources)")
+    assert len(cell["source"]) < charts.TOOLTIP_LIST + 40 and len(cell["scope_note"]) < charts.TOOLTIP_LIST + 40
+    # a cell that fits is shown whole, as before
+    (few,) = _rows(*(lambda s: (s, _layers(s)[0]))(charts.target_matrix_chart(_crowded_matrix(1)).to_dict()))
+    assert "more quotes" not in " ".join(v for k, v in few.items() if k.startswith("quote__"))
+
+
+def test_one_overlong_text_is_cut_between_words_and_counted():
+    text = "từ " * 400
+    (first, *rest) = charts._chunks(text)
+    assert len(rest) == charts.TOOLTIP_PARTS - 1 and rest[-1].endswith(" ký tự / characters)")
+    cut = int(re.search(r"\(\+([\d,]+) ký tự", rest[-1])[1].replace(",", ""))
+    assert 0 < cut < len(text) and first.startswith("từ từ")
+
+
 def test_target_matrix_chart_keeps_columns_for_provinces_without_targets(matrix):
     spec = charts.target_matrix_chart(matrix, sort=["An Giang", "Đồng Tháp", "Hà Tĩnh", "Hòa Bình"]).to_dict()
     x = _layers(spec)[0]["encoding"]["x"]

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
 import sxtd_analysis
+from sxtd_analysis.config import get_paths
+from sxtd_analysis.warehouse import build_database
+from tests.helpers import synthetic_module
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -174,3 +178,34 @@ def test_province_profile_runs_for_every_province(province, built_db, jupyter_en
     assert markdown.startswith(f"# {name_vi} ("), "the profile does not open with the province's name"
     assert f"**{name_vi}** has" in _outputs(nb["cells"][-1], "text/markdown")
     assert curated_hash in "".join(_outputs(c, "text/html") for c in _code_cells(nb)), "no data version shown"
+
+
+@pytest.fixture(scope="module")
+def national_db(tmp_path_factory) -> Path:
+    """A warehouse of 700 synthetic plans (benchmarks/synthetic.py): ~11 plans and ~550 tasks a province."""
+    base = tmp_path_factory.mktemp("national")
+    synthetic_module().generate(base / "curated", 700, seed=3)
+    paths = get_paths(root=base, curated_dir=base / "curated", raw_dir=base / "raw", database=base / "sxtd.duckdb")
+    return build_database(paths, skip_provenance=True).database
+
+
+@pytest.mark.slow
+def test_province_profile_stays_readable_at_national_scale(national_db, jupyter_env, tmp_path):
+    """A province with many plans: the profile runs, names the span of the other provinces instead of listing
+    hundreds of them, draws the latest plans' tasks only, and its notes summarise long lists."""
+    with sxtd_analysis.connect(national_db) as con:
+        slug, n_tasks, n_plans = con.execute(
+            "SELECT p.province_slug, count(*), count(DISTINCT p.plan_id) FROM tasks t JOIN plans p USING (plan_id) "
+            "GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT 1").fetchall()[0]
+        combined = con.execute("SELECT count(*) FROM target_matrix WHERE province_slug = ? AND n_targets > 1 "
+                               "AND scope_note IS NULL", [slug]).fetchall()[0][0]
+    assert n_tasks > 400 and n_plans > 5 and combined  # what the profile must cope with
+    nb = _execute("province_profile.ipynb", tmp_path / "national.ipynb", province=slug, database=str(national_db))
+    _check_ran_cleanly(nb)
+    markdown = "".join(_outputs(c, "text/markdown") for c in _code_cells(nb))
+    html = "".join(_outputs(c, "text/html") for c in _code_cells(nb))
+    assert re.search(r"The timeline draws the \d+ tasks of the latest \d+ plans? \(", markdown)
+    assert f"all {n_tasks} tasks are in the table below" in markdown
+    assert re.search(r"\d+ provinces, \d+ province-years: lowest .+, highest ", html)
+    assert "the plans print no scope that tells them apart" in markdown
+    assert "more quotes" in html or "trích dẫn khác" in html  # crowded matrix cells are cut, and say so
