@@ -221,6 +221,7 @@ def _with_long_text(frame: pl.DataFrame, column: str, title: str, *, separator: 
 
 #: the lists a chart cell joins (column: separator, what the parts are), cut by `_bounded_lists`
 _CELL_LISTS = {
+    "targets": ("; ", "mục tiêu khác / more targets"),
     "source": ("; ", "nguồn khác / more sources"),
     "scope_note": (" | ", "phạm vi khác / more scopes"),
     "verdict_note": (" | ", "ghi chú khác / more notes"),
@@ -233,6 +234,18 @@ def _bounded_lists(cells: pl.DataFrame) -> pl.DataFrame:
         pl.Series(column, [_bounded(v, TOOLTIP_LIST, sep, noun) if v else v for v in cells[column].to_list()],
                   dtype=pl.String)
         for column, (sep, noun) in _CELL_LISTS.items() if column in cells.columns)
+
+
+#: a cell's text names at most this many values; beyond, the first ones and how many more
+CELL_VALUES = 3
+
+
+def _cell_label(values: pl.Expr) -> pl.Expr:
+    """Values joined by ' / ' (in an aggregation), or beyond `CELL_VALUES` the first ones and '… (+N)'."""
+    shown = CELL_VALUES - 1
+    return (pl.when(values.len() <= CELL_VALUES).then(values.str.join(" / "))
+            .otherwise(values.head(shown).str.join(" / ") + pl.lit(" / … (+")
+                       + (values.len() - shown).cast(pl.String) + pl.lit(")")))
 
 
 def _province_order(frame: pl.DataFrame, sort: Sequence[str] | None, column: str = "province_name_vi"
@@ -518,7 +531,7 @@ def alignment_chart(df: Any, *, sort: Sequence[str] | None = None, title: str | 
         ["province_name_vi", "row"], maintain_order=True).agg(
         pl.col("label_vi").first(), pl.col("label_en").first(), pl.col("_milestone").first(),
         pl.col("verdict").unique(maintain_order=True).alias("verdicts"),
-        pl.col("value_text").str.join(" / ").alias("label"),
+        _cell_label(pl.col("value_text")).alias("label"),
         pl.col("target_year").cast(pl.String).unique(maintain_order=True).str.join(", ").alias("_years"),
         pl.col("target_line").str.join("; ").alias("targets"),
         pl.col("national_text").unique(maintain_order=True).str.join(" / ").alias("national_text"),
@@ -700,11 +713,33 @@ def _target_years(t: pl.DataFrame, plans: pl.DataFrame) -> pl.DataFrame:
                  pl.col("_label").unique(maintain_order=True).str.join("; ").alias("indicators")))
 
 
+def _per_agency_and_province(a: pl.DataFrame) -> pl.DataFrame:
+    """tasks_by_agency rows (one per agency and plan) summed to one per agency and province, where a province
+    has several plans: a bar segment per plan would be thousands of marks at national scale."""
+    _require(a, "agency_task_chart", ["agency_name_vi", "province_name_vi", "n_tasks"])
+    if not a.select(pl.struct("agency_name_vi", "province_name_vi").is_duplicated().any()).item():
+        return a
+    present = set(a.columns)
+    sums = [c for c in ("n_tasks", "n_tasks_as_co_lead", "n_partner_links", "n_recurring_tasks") if c in present]
+    firsts = [c for c in ("agency_code", "agency_name_en", "agency_kind", "province_slug") if c in present]
+    out = a.group_by("agency_name_vi", "province_name_vi", maintain_order=True).agg(
+        pl.col(sums).sum(), pl.col(firsts).first(),
+        *([pl.col("first_year").min()] if "first_year" in present else []),
+        *([pl.col("last_year").max()] if "last_year" in present else []),
+        *([pl.col("plan_id").unique(maintain_order=True).alias("_plans")] if "plan_id" in present else []))
+    if "_plans" in out.columns:
+        out = out.with_columns(plan_id=pl.when(pl.col("_plans").list.len() == 1).then(pl.col("_plans").list.first())
+                               .otherwise(pl.col("_plans").list.len().cast(pl.String) + pl.lit(" kế hoạch (plans)"))
+                               ).drop("_plans")
+    if {"n_partner_links", "n_tasks"} <= present and "avg_partners_per_task" in present:
+        out = out.with_columns(avg_partners_per_task=(pl.col("n_partner_links") / pl.col("n_tasks")).round(2))
+    return out
+
+
 def agency_task_chart(df: Any, *, sort: Sequence[str] | None = None, top: int | None = None,
                       title: str | None = None) -> alt.LayerChart:
     """Tasks per leading agency (frame of `api.tasks_by_agency`), stacked by province, most tasks first."""
-    a = as_polars(df)
-    _require(a, "agency_task_chart", ["agency_name_vi", "province_name_vi", "n_tasks"])
+    a = _per_agency_and_province(as_polars(df))
     provinces = _province_order(a, sort)
     a = a.with_columns(agency_name_en=_text(a, "agency_name_en"), plan_id=_text(a, "plan_id"),
                        years=_text(a, "first_year") + pl.lit("–") + _text(a, "last_year"),

@@ -181,6 +181,19 @@ def test_crowded_cells_carry_only_what_their_tooltips_show():
     assert "more quotes" not in " ".join(v for k, v in few.items() if k.startswith("quote__"))
 
 
+def test_a_crowded_verdict_cell_names_its_first_values_and_counts_the_rest():
+    rows = pl.DataFrame([_alignment_row(f"p{i}/t01", "Hà Tĩnh", "cut", 2025, float(i), float(i), "stricter", 1.0, 2.0,
+                                        quote=f"Kế hoạch {i}: giảm {i}%.") for i in range(3, 63)])
+    spec = charts.alignment_chart(rows).to_dict()
+    (cell,) = _rows(spec, _layers(spec)[0])
+    assert cell["label"] == "3% / 4% / … (+58)"
+    assert cell["targets"].startswith("3% (2025); 4% (2025); ")
+    assert cell["targets"].endswith("mục tiêu khác / more targets)")
+    assert len(cell["targets"]) < charts.TOOLTIP_LIST + 40
+    few = charts.alignment_chart(rows.head(charts.CELL_VALUES)).to_dict()
+    assert _rows(few, _layers(few)[0])[0]["label"] == "3% / 4% / 5%"
+
+
 def test_one_overlong_text_is_cut_between_words_and_counted():
     text = "từ " * 400
     (first, *rest) = charts._chunks(text)
@@ -339,6 +352,25 @@ def test_agency_task_chart_spec(agencies):
     assert {r["agency_name_vi"]: r["total"] for r in _rows(spec, totals)}["Sở Công Thương"] == 29
     top = charts.agency_task_chart(agencies, top=1).to_dict()
     assert _layers(top)[0]["encoding"]["y"]["sort"] == ["Sở Công Thương"]
+
+
+def test_agency_task_chart_sums_a_provinces_plans(agencies):
+    """A province with many plans (yearly plans over a decade) gets one bar segment per agency, not one per plan."""
+    yearly = pl.concat([agencies.with_columns(plan_id=pl.col("plan_id") + f"-{year}", first_year=pl.lit(year),
+                                              last_year=pl.lit(year), n_partner_links=pl.col("n_tasks") * (year - 2019),
+                                              avg_partners_per_task=pl.lit(0.0))
+                        for year in range(2020, 2030)])
+    spec = charts.agency_task_chart(yearly).to_dict()
+    bars, totals = _layers(spec)
+    rows = {(r["agency_name_vi"], r["province_name_vi"]): r for r in _rows(spec, bars)}
+    assert len(rows) == agencies.height == len(_rows(spec, bars))
+    doit = rows[("Sở Công Thương", "Hà Tĩnh")]
+    assert doit["n_tasks"] == 270 and doit["years"] == "2020–2029" and doit["plan_id"] == "10 kế hoạch (plans)"
+    assert doit["avg_partners_per_task"] == 5.5  # partner links over tasks, not the mean of the plans' means
+    assert {r["agency_name_vi"]: r["total"] for r in _rows(spec, totals)}["Sở Công Thương"] == 290
+    # one plan a province: the rows as given
+    single = charts.agency_task_chart(agencies).to_dict()
+    assert _rows(single, _layers(single)[0])[0]["plan_id"] == "ht_plan"
 
 
 @pytest.fixture

@@ -209,3 +209,36 @@ def test_province_profile_stays_readable_at_national_scale(national_db, jupyter_
     assert re.search(r"\d+ provinces, \d+ province-years: lowest .+, highest ", html)
     assert "the plans print no scope that tells them apart" in markdown
     assert "more quotes" in html or "trích dẫn khác" in html  # crowded matrix cells are cut, and say so
+
+
+@pytest.mark.slow
+def test_comparison_stays_readable_at_national_scale(national_db, jupyter_env, tmp_path):
+    """700 plans, 21,000 targets: the comparison (the `--all` report) draws each province's latest plan, one bar
+    per province and milestone for each shared indicator, shows the first rows of long tables and names the first
+    items of long lists, and says so each time."""
+    with sxtd_analysis.connect(national_db) as con:
+        n_plans, n_targets = con.execute("SELECT (SELECT count(*) FROM plans), (SELECT count(*) FROM targets)"
+                                         ).fetchall()[0]
+    nb = _execute("02-compare-targets.ipynb", tmp_path / "compare.ipynb", database=str(national_db))
+    _check_ran_cleanly(nb)
+    markdown = "".join(_outputs(c, "text/markdown") for c in _code_cells(nb))
+    html = "".join(_outputs(c, "text/html") for c in _code_cells(nb))
+    assert f"The chart draws each province's latest plan (63 of {n_plans} plans)" in markdown
+    assert re.search(r"\d+ targets: one bar per province and national milestone spans its targets there", markdown)
+    assert re.search(r"<em>200 of \d+ rows shown\.</em>", html)
+    assert re.search(r"\*\*Stricter than the national programme:\*\* .+; and \d+ more\.", markdown)
+    assert f"set **{n_targets} quantified targets**" in markdown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["01-explore.ipynb", "03-tasks-and-agencies.ipynb"])
+def test_research_notebooks_run_at_national_scale(name, national_db, jupyter_env, tmp_path):
+    """The other notebooks on 700 plans: they run, and the task timeline draws each province's latest plan."""
+    nb = _execute(name, tmp_path / name, database=str(national_db))
+    _check_ran_cleanly(nb)
+    if name.startswith("03"):
+        markdown = "".join(_outputs(c, "text/markdown") for c in _code_cells(nb))
+        assert re.search(r"The timeline draws the \d+ tasks of each province's latest plan \(of \d+ tasks in 700 "
+                         r"plans\)", markdown)
+        html = "".join(_outputs(c, "text/html") for c in _code_cells(nb))
+        assert re.search(r"<em>200 of \d+ rows shown\.</em>", html)
