@@ -9,7 +9,9 @@ Times, on the real data (database benchmarks/out/db/real.duckdb, reports into a 
 - an imports-only notebook: what every report does before its first table (polars, the library's charts and
   offline renderer, hence altair, a connection and one query into polars, hence pyarrow), through
   `run_notebook` like the floor: what no report can go below;
-- one province (`reports.render_report`), and every report (`reports.render_all`) with 1 and with 2 jobs.
+- one province (`reports.render_report`), and every report (`reports.render_all`) with 1 and with 2 jobs;
+- at national scale (`--national 10000`, a synthetic corpus; 0 skips it), once each: one province's report, and
+  the comparison notebook run and exported as `--all` does: seconds, own CPU and the size of the page.
 papermill and nbconvert are imported and a kernel started once before any timing, so that every figure is warm.
 Results: a table on stdout and benchmarks/out/reports.json.
 """
@@ -87,10 +89,50 @@ def _times(fn: Callable[[], object], runs: int, cpu: list[float], own: list[floa
     return out
 
 
+def _national(n_plans: int, tmp: Path) -> list[dict]:
+    """One province's report and the comparison on a synthetic corpus of n_plans, once each (a run takes seconds
+    to a minute): seconds, own CPU seconds, page size; a failure is a row, not an exception."""
+    from sxtd_analysis import reports
+
+    database = ensure_database(str(n_plans))
+    paths = paths_for(str(n_plans), database=database)[0]
+    _, comparison = reports.notebook_paths(paths)
+    out = tmp / f"national-{n_plans}"
+
+    def one() -> Path:
+        return reports.render_report(PROVINCE, paths=paths, out_dir=out)
+
+    def compare() -> Path:  # what `--all` does with the comparison notebook, without the 63 province reports
+        out.mkdir(parents=True, exist_ok=True)
+        nb = reports.run_notebook(comparison, tmp / "comparison-out.ipynb", parameters={"database": str(database)},
+                                  kernel_log=tmp / "kernel.log")
+        page = reports.export_html(nb, title="comparison", provenance={})
+        if reports.external_references(page, links=False):
+            raise RuntimeError("the comparison would load from outside the file")
+        path = out / "comparison.html"
+        path.write_text(page, encoding="utf-8")
+        return path
+
+    rows = []
+    for what, fn in ((f"one province ({PROVINCE})", one), ("comparison (of --all)", compare)):
+        started, own_started = time.perf_counter(), _own_cpu()
+        row: dict = {"what": what}
+        try:
+            path = fn()
+            row.update(ok=True, page_mb=path.stat().st_size / 1e6)
+        except Exception as err:  # noqa: BLE001 - a failed report is a figure too
+            row.update(ok=False, page_mb=0.0, error=str(err).splitlines()[0][:100])
+        row.update(seconds=time.perf_counter() - started, own_cpu_s=_own_cpu() - own_started)
+        rows.append(row)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of the floor and of one province (median)")
     parser.add_argument("--all-runs", type=int, default=2, help="runs of --all with each number of jobs (median)")
+    parser.add_argument("--national", type=int, default=10000,
+                        help="plans of the synthetic corpus for the national-scale rows (0: skip them)")
     parser.add_argument("--max-load", type=float, default=1.0,
                         help="wait (up to 10 min) for the 1-minute load average to drop below this first")
     args = parser.parse_args(argv)
@@ -141,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         cpu: dict[str, list[float]] = {k: [] for k in steps}
         own: dict[str, list[float]] = {k: [] for k in steps}
         t = {k: _times(fn, runs, cpu[k], own[k]) for k, (fn, runs) in steps.items()}
+        national = _national(args.national, tmp) if args.national else []
     m = {k: median(v) for k, v in t.items()}
     c = {k: median(v) for k, v in cpu.items()}
     o = {k: median(v) for k, v in own.items()}
@@ -163,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
          f"{a2 / a1:.2f} of 1 job (goal <= 0.65: {'met' if a2 / a1 <= 0.65 else 'missed'}); "
          f"CPU-bound floor {o['all2'] / 2 / a1:.2f}"],
     ]
+    rows += [[f"{row['what']} at {args.national:,} plans", 1, row["seconds"], "", row["seconds"] / f, "",
+              row["own_cpu_s"], f"{row['page_mb']:.1f} MB page" if row["ok"] else f"FAILED: {row['error']}"]
+             for row in national]
     print_table(["what", "notebooks", "seconds", "range", "x floor", "CPU s", "own CPU s", "note"], rows,
                 title=f"Reports (median of {args.runs} / {args.all_runs} runs, warm process; "
                       f"load average {load:.2f} at start)")
@@ -176,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         "floor_s": t["floor"], "papermill_defaults_s": t["papermill"], "imports_only_s": t["imports"],
         "one_province_s": t["one"], "all_1_job_s": t["all1"], "all_2_jobs_s": t["all2"],
         "cpu_s": cpu, "own_cpu_s": own, "one_over_floor": m["one"] / f, "imports_over_floor": m["imports"] / f,
-        "all2_over_all1": a2 / a1,
+        "all2_over_all1": a2 / a1, "national_plans": args.national, "national": national,
     })
     print(f"\nwrote {path.relative_to(ROOT)}")
     return 0
