@@ -9,7 +9,8 @@ Charts:  target_matrix_chart, indicator_range_chart, alignment_chart, plan_timel
          agency_task_chart, task_timeline_chart, agency_network_chart.
 Queries: load_plans, load_targets, load_tasks, load_agency_links, load_agency_tasks (polars frames).
 Tables:  html_table (a string), show_table (an IPython HTML object).
-Helpers: vietnamese_sorted, format_value, value_labels, source_ref.
+Helpers: vietnamese_sorted, format_value, value_labels, source_ref, listed.
+National scale: TABLE_ROWS, CHART_ROWS, LISTED (how far the notebooks show every row, mark or item).
 """
 
 from __future__ import annotations
@@ -121,6 +122,24 @@ def format_value(low: float | None, high: float | None = None, unit: str | None 
     high = low if high is None else high
     body = _number(low, unit) if low == high else f"{_number(low, unit)}–{_number(high, unit)}"
     return f"{_COMPARATOR_PREFIX.get(comparator or '', '')}{body}{_UNIT_SUFFIX.get(unit or '', '')}"
+
+
+#: A national collection (every province's plans over a decade) holds tens of thousands of plans and hundreds
+#: of thousands of targets and tasks. The notebooks and reports stay readable at that size: a table shows its
+#: first TABLE_ROWS rows (`html_table(max_rows=)`), a chart that draws a mark per plan, target or task draws a
+#: summary beyond CHART_ROWS (below Altair's 5,000-row limit), a list names its first LISTED items (`listed`);
+#: each says what it left out, and the database keeps every row.
+TABLE_ROWS = 200
+CHART_ROWS = 400
+LISTED = 12
+
+
+def listed(items: Iterable[str], sep: str = ", ", limit: int = LISTED) -> str:
+    """The items joined by `sep`, or beyond `limit` the first ones and "and N more"."""
+    items = list(items)
+    if len(items) <= limit:
+        return sep.join(items)
+    return f"{sep.join(items[:limit])}{sep}and {len(items) - limit} more"
 
 
 def source_ref(raw_file: str | None, line_start: int | None, line_end: int | None) -> str:

@@ -194,6 +194,14 @@ def test_a_crowded_verdict_cell_names_its_first_values_and_counts_the_rest():
     assert _rows(few, _layers(few)[0])[0]["label"] == "3% / 4% / 5%"
 
 
+def test_listed_names_the_first_items_and_counts_the_rest():
+    assert charts.listed([]) == "" and charts.listed(["Hà Tĩnh"]) == "Hà Tĩnh"
+    names = [f"p{i}" for i in range(charts.LISTED)]
+    assert charts.listed(names) == ", ".join(names)
+    assert charts.listed([*names, "x", "y"], sep="; ") == "; ".join(names) + "; and 2 more"
+    assert charts.listed(iter("abcd"), limit=2) == "a, b, and 2 more"
+
+
 def test_one_overlong_text_is_cut_between_words_and_counted():
     text = "từ " * 400
     (first, *rest) = charts._chunks(text)
