@@ -410,12 +410,11 @@ def _report_exporter_class():
     return ReportExporter
 
 
-#: the lab template's input wrappers and output areas (nbconvert/templates/lab/base.html.j2), and any image
+#: the lab template's input wrappers and output areas (nbconvert/templates/lab/base.html.j2), any image, and
+#: the scripts whose text `_accessible` leaves alone
 _INPUT_WRAPPER = '<div class="jp-Cell-inputWrapper">'
 _OUTPUT_AREA = re.compile(r'(<div class="[^"<>]*\bjp-OutputArea-output\b[^"<>]*"[^<>]*)>')
 _IMAGE_WITHOUT_ALT = re.compile(r"<img\b(?![^<>]*\balt=)([^<>]*?)(/?)>")
-
-
 _SCRIPT = re.compile(r"(<script\b.*?</script\s*>)", re.S | re.I)
 
 
