@@ -9,7 +9,7 @@ Charts:  target_matrix_chart, indicator_range_chart, alignment_chart, plan_timel
          agency_task_chart, task_timeline_chart, agency_network_chart.
 Queries: load_plans, load_targets, load_tasks, load_agency_links, load_agency_tasks (polars frames).
 Tables:  html_table (a string), show_table (an IPython HTML object).
-Helpers: vietnamese_sorted, format_value, value_labels, source_ref, listed.
+Helpers: vietnamese_sorted, format_value, value_labels, source_ref, listed, latest_plan_ids.
 National scale: TABLE_ROWS, CHART_ROWS, LISTED (how far the notebooks show every row, mark or item).
 """
 
@@ -140,6 +140,15 @@ def listed(items: Iterable[str], sep: str = ", ", limit: int = LISTED) -> str:
     if len(items) <= limit:
         return sep.join(items)
     return f"{sep.join(items[:limit])}{sep}and {len(items) - limit} more"
+
+
+def latest_plan_ids(frame: pl.DataFrame) -> pl.Series:
+    """Each province's latest plan (the latest end of period, then start, then plan id), from any frame with
+    `province_name_vi`, `plan_id`, `period_start_year` and `period_end_year` (plans, or tasks of load_tasks):
+    what a chart draws beyond CHART_ROWS plans or tasks."""
+    return (frame.select("province_name_vi", "plan_id", "period_start_year", "period_end_year").unique()
+            .sort("period_end_year", "period_start_year", "plan_id", descending=True)
+            .unique("province_name_vi", keep="first")["plan_id"])
 
 
 def source_ref(raw_file: str | None, line_start: int | None, line_end: int | None) -> str:

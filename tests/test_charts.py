@@ -202,6 +202,17 @@ def test_listed_names_the_first_items_and_counts_the_rest():
     assert charts.listed(iter("abcd"), limit=2) == "a, b, and 2 more"
 
 
+def test_latest_plan_ids_picks_each_provinces_latest_plan():
+    plans = pl.DataFrame({"province_name_vi": ["Hà Tĩnh", "Hà Tĩnh", "Hà Tĩnh", "Đồng Tháp", "Đồng Tháp"],
+                          "plan_id": ["ht-2021", "ht-2024", "ht-2026", "dt-a", "dt-b"],
+                          "period_start_year": [2021, 2024, 2026, 2023, 2023],
+                          "period_end_year": [2025, 2024, 2030, 2023, 2023]})
+    assert sorted(charts.latest_plan_ids(plans).to_list()) == ["dt-b", "ht-2026"]
+    tasks = plans.join(pl.DataFrame({"plan_id": ["ht-2021", "ht-2021", "dt-a"], "task_id": ["1", "2", "3"]}),
+                       on="plan_id")
+    assert sorted(charts.latest_plan_ids(tasks).to_list()) == ["dt-a", "ht-2021"]  # among the plans given
+
+
 def test_one_overlong_text_is_cut_between_words_and_counted():
     text = "từ " * 400
     (first, *rest) = charts._chunks(text)
