@@ -39,7 +39,7 @@ from _common import (  # noqa: E402
     write_json,
 )
 
-from sxtd_analysis import api  # noqa: E402
+from sxtd_analysis import queries as api  # noqa: E402
 
 PROVINCE = "Hà Tĩnh"  # in the real data and in every synthetic corpus
 
@@ -224,7 +224,7 @@ def queries(con, curated: Path) -> list[tuple[str, Callable, Callable]]:
         ("tasks_by_agency (all)", lambda: api.tasks_by_agency(con), lambda: pd_tasks_by_agency(curated)),
         ("tasks_by_agency (1 province)", lambda: api.tasks_by_agency(con, province=PROVINCE),
          lambda: pd_tasks_by_agency(curated, PROVINCE)),
-        ("province_profile", lambda: api.province_profile(PROVINCE, con), lambda: pd_profile(curated, PROVINCE)),
+        ("province_profile", lambda: api.province_profile(con, province=PROVINCE), lambda: pd_profile(curated, PROVINCE)),
     ]
 
 

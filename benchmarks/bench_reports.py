@@ -37,12 +37,12 @@ PROVINCE = "Hà Tĩnh"
 IMPORTS_ONLY = """import polars as pl
 
 import sxtd_analysis
-from sxtd_analysis import charts
+from sxtd_analysis import charts, findings, formatting, queries, tables
 from sxtd_analysis.offline import enable_renderer
 
 enable_renderer()
 con = sxtd_analysis.connect(database or None)
-plans = charts.load_plans(con)"""
+plans = queries.load_plans(con)"""
 
 
 def _notebook(folder: Path, name: str, cells: list[str]) -> Path:

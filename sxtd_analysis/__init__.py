@@ -11,19 +11,19 @@ __version__ = "0.1.0"
 
 # Public API, resolved lazily so that `import sxtd_analysis` stays light.
 _EXPORTS = {
-    "connect": "sxtd_analysis.api",
-    "find_province": "sxtd_analysis.provinces",
-    "list_provinces": "sxtd_analysis.api",
-    "province_profile": "sxtd_analysis.api",
-    "targets_for_indicator": "sxtd_analysis.api",
-    "target_matrix": "sxtd_analysis.api",
-    "alignment": "sxtd_analysis.api",
-    "tasks_by_agency": "sxtd_analysis.api",
+    # queries: the connection first (optional), everything else by keyword
+    **{name: "sxtd_analysis.queries" for name in (
+        "connect", "find_province", "list_provinces", "load_plans", "target_matrix", "alignment", "tasks_by_agency",
+        "load_tasks", "load_agency_tasks", "load_agency_links", "load_qualitative_objectives", "load_budgets",
+        "province_profile", "catalogue", "build_info")},
+    # findings: frames and bilingual sentences computed from the queries' frames
+    **{name: "sxtd_analysis.findings" for name in (
+        "milestone_for", "verdict_counts", "summarise_by_milestone", "province_positions", "latest_plan_ids",
+        "scope_differences", "horizons", "data_quality_notes", "province_findings", "comparison_findings")},
     "build_database": "sxtd_analysis.warehouse",
     "check_provenance": "sxtd_analysis.provenance",
     "parse_quantities": "sxtd_analysis.numbers",
     "get_paths": "sxtd_analysis.config",
-    "build_info": "sxtd_analysis.api",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -33,3 +33,7 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'sxtd_analysis' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,4 +1,4 @@
-"""Altair charts, HTML tables and the few queries behind them, for comparing provinces' SXTD plans.
+"""Altair charts for comparing provinces' SXTD plans.
 
 Every chart takes the library's frames (polars, or pandas), keeps Vietnamese names with their diacritics
 (English beside them in the tooltips), orders provinces as Vietnamese does (DuckDB's ICU collation `vi`,
@@ -7,19 +7,14 @@ the sentence as printed and its source line (raw file:line_start-line_end).
 
 Charts:  target_matrix_chart, indicator_range_chart, alignment_chart, plan_timeline_chart,
          agency_task_chart, task_timeline_chart, agency_network_chart.
-Queries: load_plans, load_targets, load_tasks, load_agency_links, load_agency_tasks (polars frames).
-Tables:  html_table (a string), show_table (an IPython HTML object).
-Helpers: vietnamese_sorted, format_value, value_labels, source_ref, listed, latest_plan_ids.
-National scale: TABLE_ROWS, CHART_ROWS, LISTED (how far the notebooks show every row, mark or item).
+The queries are in `queries`, the findings in `findings`, plain words for values in `formatting`.
 """
 
 from __future__ import annotations
 
 import textwrap
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from functools import cache
 from typing import Any
 
 from sxtd_analysis.offline import skip_slow_imports
@@ -28,6 +23,13 @@ skip_slow_imports()  # before altair, which imports jsonschema: ~1.2 s less per 
 import altair as alt  # noqa: E402
 import polars as pl  # noqa: E402
 
+from sxtd_analysis.formatting import (  # noqa: E402
+    as_polars,
+    require_columns,
+    sources,
+    value_labels,
+    vietnamese_sorted,
+)
 from sxtd_analysis.schema import VERDICTS  # noqa: E402
 
 #: One fixed colour per verdict of the `target_alignment` view, the same in every chart.
@@ -62,106 +64,8 @@ TOOLTIP_PARTS = 3
 #: A cell's list of sources (raw_file:lines; ...), scopes or notes longer than this is cut the same way.
 TOOLTIP_LIST = 240
 
-_UNIT_SUFFIX = {"percent": "%", "count": "", "vnd": " đồng"}
-_COMPARATOR_PREFIX = {"at_least": "≥", "at_most": "≤", "approx": "≈"}
 _DARK_VERDICTS = ("stricter", "equal", "weaker")
 
-
-# --------------------------------------------------------------------------------------------- helpers
-
-
-def as_polars(df: Any) -> pl.DataFrame:
-    """The frame as polars (a pandas frame is converted; a LazyFrame collected)."""
-    if isinstance(df, pl.DataFrame):
-        return df
-    if isinstance(df, pl.LazyFrame):
-        return df.collect()
-    if type(df).__module__.startswith("pandas"):
-        return pl.from_pandas(df)
-    raise TypeError(f"expected a polars or pandas DataFrame, got {type(df).__name__}")
-
-
-def vietnamese_sorted(names: Iterable[str | None]) -> list[str]:
-    """The distinct names in Vietnamese alphabetical order (DuckDB `ORDER BY ... COLLATE vi`).
-
-    Đ comes after D (not after Z), and tones and vowel marks sort as the Vietnamese alphabet has them.
-    """
-    unique = sorted({n for n in names if n is not None})
-    if len(unique) < 2:
-        return unique
-    with _COLLATOR_LOCK:
-        rows = _collator().execute("SELECT n FROM (SELECT unnest(?::VARCHAR[]) AS n) ORDER BY n COLLATE vi, n",
-                                   [unique]).fetchall()
-    return [r[0] for r in rows]
-
-
-#: vietnamese_sorted's in-memory DuckDB connection, opened once (opening one costs ~20 ms, a report sorts
-#: about ten times); a connection is not safe for use from two threads at once, hence the lock.
-_COLLATOR_LOCK = threading.Lock()
-
-
-@cache
-def _collator():
-    import duckdb
-
-    return duckdb.connect()
-
-
-def _number(x: float, unit: str | None) -> str:
-    if unit == "vnd":
-        return f"{int(round(x)):,}".replace(",", ".")
-    return f"{x:g}"
-
-
-def format_value(low: float | None, high: float | None = None, unit: str | None = None,
-                 comparator: str | None = None) -> str:
-    """A target's value as a reader writes it: '5–8%', '≥40%', '≈50%', '1–2', '3.235.715.000 đồng'."""
-    if low is None and high is None:
-        return "—"
-    low = high if low is None else low
-    high = low if high is None else high
-    body = _number(low, unit) if low == high else f"{_number(low, unit)}–{_number(high, unit)}"
-    return f"{_COMPARATOR_PREFIX.get(comparator or '', '')}{body}{_UNIT_SUFFIX.get(unit or '', '')}"
-
-
-#: A national collection (every province's plans over a decade) holds tens of thousands of plans and hundreds
-#: of thousands of targets and tasks. The notebooks and reports stay readable at that size: a table shows its
-#: first TABLE_ROWS rows (`html_table(max_rows=)`), a chart that draws a mark per plan, target or task draws a
-#: summary beyond CHART_ROWS (below Altair's 5,000-row limit), a list names its first LISTED items (`listed`);
-#: each says what it left out, and the database keeps every row.
-TABLE_ROWS = 200
-CHART_ROWS = 400
-LISTED = 12
-
-
-def listed(items: Iterable[str], sep: str = ", ", limit: int = LISTED) -> str:
-    """The items joined by `sep`, or beyond `limit` the first ones and "and N more"."""
-    items = list(items)
-    if len(items) <= limit:
-        return sep.join(items)
-    return f"{sep.join(items[:limit])}{sep}and {len(items) - limit} more"
-
-
-def latest_plan_ids(frame: pl.DataFrame) -> pl.Series:
-    """Each province's latest plan (the latest end of period, then start, then plan id), from any frame with
-    `province_name_vi`, `plan_id`, `period_start_year` and `period_end_year` (plans, or tasks of load_tasks):
-    what a chart draws beyond CHART_ROWS plans or tasks."""
-    return (frame.select("province_name_vi", "plan_id", "period_start_year", "period_end_year").unique()
-            .sort("period_end_year", "period_start_year", "plan_id", descending=True)
-            .unique("province_name_vi", keep="first")["plan_id"])
-
-
-def source_ref(raw_file: str | None, line_start: int | None, line_end: int | None) -> str:
-    """Where a fact was read: 'ha-tinh_kh-484-2020.txt:52-54'."""
-    if raw_file is None:
-        return ""
-    return f"{raw_file}:{line_start}-{line_end if line_end is not None else line_start}"
-
-
-def _require(frame: pl.DataFrame, what: str, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{what} needs the column(s) {', '.join(missing)}; got {', '.join(frame.columns)}")
 
 
 def _text(frame: pl.DataFrame, column: str, default: str | None = "") -> pl.Expr:
@@ -171,28 +75,6 @@ def _text(frame: pl.DataFrame, column: str, default: str | None = "") -> pl.Expr
         return text if default is None else text.fill_null(default)
     return pl.lit(default, dtype=pl.String)
 
-
-def value_labels(df: Any, low: str = "value_low", high: str = "value_high", unit: str = "unit",
-                 comparator: str = "comparator") -> pl.Series:
-    """`format_value` of every row: the columns of a target (or, with national_value_low..., a benchmark)."""
-    frame = as_polars(df)
-    units = frame[unit].to_list() if unit in frame.columns else [None] * frame.height
-    comps = frame[comparator].to_list() if comparator in frame.columns else [None] * frame.height
-    return pl.Series([format_value(lo, hi, u, c) for lo, hi, u, c in
-                      zip(frame[low].to_list(), frame[high].to_list(), units, comps, strict=True)],
-                     dtype=pl.String)
-
-
-def _sources(frame: pl.DataFrame) -> pl.Series:
-    """raw_file:line_start-line_end per row (from `source`, `raw_file` or the plan id, the raw file's stem)."""
-    if "source" in frame.columns:
-        return frame["source"].cast(pl.String).fill_null("")
-    _require(frame, "a source reference", ["line_start", "line_end"])
-    files = (frame["raw_file"].to_list() if "raw_file" in frame.columns
-             else [None if p is None else f"{p}.txt" for p in frame["plan_id"].to_list()])
-    return pl.Series([source_ref(f, s, e) for f, s, e in
-                      zip(files, frame["line_start"].to_list(), frame["line_end"].to_list(), strict=True)],
-                     dtype=pl.String)
 
 
 def _bounded(text: str, limit: int, separator: str | None, noun: str) -> str:
@@ -322,11 +204,11 @@ def target_matrix_chart(df: Any, *, sort: Sequence[str] | None = None, title: st
     provinces share come first. `sort` fixes the province columns (e.g. every province of the database).
     """
     m = as_polars(df)
-    _require(m, "target_matrix_chart", ["province_name_vi", "indicator_code", "label_vi", "target_year",
+    require_columns(m, "target_matrix_chart", ["province_name_vi", "indicator_code", "label_vi", "target_year",
                                          "value_low", "value_high", "unit"])
     m = m.sort(["province_name_vi", "indicator_code", "target_year"])
     n_targets = pl.col("n_targets") if "n_targets" in m.columns else pl.lit(1)
-    m = m.with_columns(value_text=value_labels(m), source=_sources(m)).with_columns(
+    m = m.with_columns(value_text=value_labels(m), source=sources(m)).with_columns(
         year_text=pl.col("target_year").cast(pl.String),
         n_targets=n_targets,
         level=pl.when(pl.col("unit") == "percent").then((pl.col("value_low") + pl.col("value_high")) / 2),
@@ -418,7 +300,7 @@ def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequen
     of models is for the whole country) is drawn dashed and marked as not comparable.
     """
     t = as_polars(df)
-    _require(t, "indicator_range_chart", ["indicator_code", "province_name_vi", "target_year", "value_low",
+    require_columns(t, "indicator_range_chart", ["indicator_code", "province_name_vi", "target_year", "value_low",
                                            "value_high"])
     if indicator is not None:
         t = t.filter(pl.col("indicator_code") == indicator)
@@ -428,7 +310,7 @@ def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequen
     if len(codes) > 1:
         raise ValueError(f"the frame holds several indicators ({', '.join(sorted(codes))}); pass indicator=")
     provinces = _province_order(t, sort)
-    t = t.with_columns(value_text=value_labels(t), source=_sources(t),
+    t = t.with_columns(value_text=value_labels(t), source=sources(t),
                        label_vi=_text(t, "label_vi", codes[0]), label_en=_text(t, "label_en"),
                        unit=_text(t, "unit"), scope_note=_text(t, "scope_note"), quote=_text(t, "quote"),
                        verdict_note=_text(t, "verdict_note"))
@@ -541,11 +423,11 @@ def alignment_chart(df: Any, *, sort: Sequence[str] | None = None, title: str | 
     province's value(s); a cell whose targets reach different verdicts is marked 'mixed'.
     """
     a = as_polars(df)
-    _require(a, "alignment_chart", ["province_name_vi", "indicator_code", "label_vi", "target_year",
+    require_columns(a, "alignment_chart", ["province_name_vi", "indicator_code", "label_vi", "target_year",
                                      "value_low", "value_high", "verdict"])
     provinces = _province_order(a, sort)
     milestone = (pl.col("benchmark_year") if "benchmark_year" in a.columns else pl.lit(None)).cast(pl.String)
-    a = a.with_columns(value_text=value_labels(a), source=_sources(a), label_en=_text(a, "label_en"),
+    a = a.with_columns(value_text=value_labels(a), source=sources(a), label_en=_text(a, "label_en"),
                        quote=_text(a, "quote"), verdict_note=_text(a, "verdict_note"),
                        national_text=value_labels(a, "national_value_low", "national_value_high", "unit",
                                              "national_comparator")
@@ -621,7 +503,7 @@ def plan_timeline_chart(plans: Any, targets: Any = None, *, sort: Sequence[str] 
     `province_name_vi`, `target_year` (and `plan_id`, `label_vi`), e.g. of `api.alignment`.
     """
     p = as_polars(plans)
-    _require(p, "plan_timeline_chart", ["province_name_vi", "plan_id", "period_start_year", "period_end_year"])
+    require_columns(p, "plan_timeline_chart", ["province_name_vi", "plan_id", "period_start_year", "period_end_year"])
     if "vision_year" not in p.columns:
         p = p.with_columns(vision_year=pl.lit(None, dtype=pl.Int32))
     provinces = _province_order(p, sort)
@@ -725,7 +607,7 @@ def _year_fraction(d: Any) -> float | None:
 
 
 def _target_years(t: pl.DataFrame, plans: pl.DataFrame) -> pl.DataFrame:
-    _require(t, "the targets of plan_timeline_chart", ["province_name_vi", "target_year"])
+    require_columns(t, "the targets of plan_timeline_chart", ["province_name_vi", "target_year"])
     label = _text(t, "label_vi", "") if "label_vi" in t.columns else _text(t, "indicator_code")
     n = pl.col("n_targets") if "n_targets" in t.columns else pl.lit(1)
     t = t.with_columns(_label=label, _n=n)
@@ -744,7 +626,7 @@ def _target_years(t: pl.DataFrame, plans: pl.DataFrame) -> pl.DataFrame:
 def _per_agency_and_province(a: pl.DataFrame) -> pl.DataFrame:
     """tasks_by_agency rows (one per agency and plan) summed to one per agency and province, where a province
     has several plans: a bar segment per plan would be thousands of marks at national scale."""
-    _require(a, "agency_task_chart", ["agency_name_vi", "province_name_vi", "n_tasks"])
+    require_columns(a, "agency_task_chart", ["agency_name_vi", "province_name_vi", "n_tasks"])
     if not a.select(pl.struct("agency_name_vi", "province_name_vi").is_duplicated().any()).item():
         return a
     present = set(a.columns)
@@ -822,7 +704,7 @@ def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | Non
     whose row prints no year is drawn over its plan's period, faded and starred (*), and says so in its tooltip.
     """
     t = as_polars(df)
-    _require(t, "task_timeline_chart", ["task_id", "plan_id", "start_year", "end_year"])
+    require_columns(t, "task_timeline_chart", ["task_id", "plan_id", "start_year", "end_year"])
     if "period_start_year" not in t.columns or "raw_file" not in t.columns or "province_name_vi" not in t.columns:
         if plans is None:
             raise ValueError("task_timeline_chart needs the plan periods: pass a frame of load_tasks, "
@@ -840,7 +722,7 @@ def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | Non
         start=pl.coalesce("start_year", "end_year", "period_start_year"),
         end=pl.coalesce("end_year", "start_year", "period_end_year"),
         years_source=pl.when(printed).then(pl.lit(YEARS_PRINTED)).otherwise(pl.lit(YEARS_FROM_PLAN)),
-        source=_sources(t), title=_text(t, "title"),
+        source=sources(t), title=_text(t, "title"),
         frequency=_text(t, "frequency", "—"),
         _rank=pl.col("province_name_vi").replace_strict({p: i for i, p in enumerate(provinces)},
                                                         default=len(provinces), return_dtype=pl.Int64),
@@ -897,7 +779,7 @@ def agency_network_chart(edges: Any, *, top: int | None = None, title: str | Non
     """Coordination matrix: lead agency (rows) x partner agency (columns), cell = tasks they share
     (frame of `load_agency_links`)."""
     e = as_polars(edges)
-    _require(e, "agency_network_chart", ["lead_name_vi", "partner_name_vi", "n_tasks"])
+    require_columns(e, "agency_network_chart", ["lead_name_vi", "partner_name_vi", "n_tasks"])
     e = e.with_columns(lead_name_en=_text(e, "lead_name_en"), partner_name_en=_text(e, "partner_name_en"),
                        provinces=_text(e, "provinces"))
 
@@ -929,173 +811,3 @@ def agency_network_chart(edges: Any, *, top: int | None = None, title: str | Non
         title=_title(title or "Mạng lưới phối hợp: chủ trì → phối hợp (coordination: lead → partner)",
                      "Ô: số nhiệm vụ mà cơ quan chủ trì giao cho cơ quan phối hợp (cell: tasks shared)."),
     )
-
-
-# --------------------------------------------------------------------------------------------- queries
-
-
-def _connection(con):
-    if con is not None:
-        return con
-    from sxtd_analysis.api import connect
-
-    return connect()
-
-
-def _province_filter(con, province: str | None, column: str) -> tuple[str, list]:
-    if province is None:
-        return "", []
-    from sxtd_analysis.provinces import find_province
-
-    return f"WHERE {column} = ?", [find_province(province, con)]
-
-
-def load_plans(con=None, *, province: str | None = None) -> pl.DataFrame:
-    """Every plan with its province, successor since 2025 and document details, Vietnamese order."""
-    con = _connection(con)
-    where, params = _province_filter(con, province, "l.province_slug")
-    return con.sql(f"""
-        SELECT l.*, p.title_vi, p.doc_type, p.vision_year, p.implements_plan, p.issuing_body, p.signer,
-               p.raw_file
-        FROM province_lineage l JOIN plans p USING (plan_id, province_slug) {where}
-        ORDER BY l.province_name_vi COLLATE vi, l.period_start_year, l.plan_id""", params=params or None).pl()
-
-
-def load_targets(con=None, *, province: str | None = None, indicator: str | None = None) -> pl.DataFrame:
-    """The `target_alignment` rows with each target's scope note, value as printed, sectors, raw file and
-    `source` (raw_file:line_start-line_end)."""
-    con = _connection(con)
-    where, params = _province_filter(con, province, "a.province_slug")
-    if indicator is not None:
-        where = f"{where} {'AND' if where else 'WHERE'} a.indicator_code = ?"
-        params.append(indicator)
-    return con.sql(f"""
-        SELECT a.*, t.scope_note, t.value_as_printed, t.sectors, p.raw_file,
-               p.raw_file || ':' || a.line_start || '-' || a.line_end AS source
-        FROM target_alignment a JOIN targets t USING (target_id) JOIN plans p ON p.plan_id = a.plan_id
-        {where}
-        ORDER BY a.province_name_vi COLLATE vi, a.target_year, a.indicator_code, a.target_id""",
-                   params=params or None).pl()
-
-
-_TASKS_SQL = """
-    SELECT t.task_id, t.plan_id, p.province_slug, pr.name_vi AS province_name_vi, t.section,
-           t.number_as_printed, t.title, t.details, t.lead_agency_code, a.name_vi AS lead_agency_name_vi,
-           a.name_en AS lead_agency_name_en, a.kind AS lead_agency_kind, t.output, t.start_year, t.end_year,
-           t.frequency, t.timing_as_printed, t.funding_as_printed, p.period_start_year, p.period_end_year,
-           coalesce(t.start_year, t.end_year, p.period_start_year) AS start_year_effective,
-           coalesce(t.end_year, t.start_year, p.period_end_year) AS end_year_effective,
-           (t.start_year IS NOT NULL OR t.end_year IS NOT NULL) AS years_printed,
-           (SELECT count(*) FROM task_agencies ta WHERE ta.task_id = t.task_id AND ta.role = 'partner')
-               AS n_partners,
-           p.raw_file, t.line_start, t.line_end, p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
-    FROM tasks t JOIN plans p USING (plan_id) JOIN provinces pr USING (province_slug)
-    JOIN agencies a ON a.agency_code = t.lead_agency_code"""
-
-
-def load_tasks(con=None, *, province: str | None = None) -> pl.DataFrame:
-    """Every task with its province, lead agency names, plan period, the years to draw it over (the plan's
-    period where the row prints none: `years_printed` false) and `source`."""
-    con = _connection(con)
-    where, params = _province_filter(con, province, "p.province_slug")
-    return con.sql(f"{_TASKS_SQL} {where} ORDER BY pr.name_vi COLLATE vi, t.plan_id, t.task_id",
-                   params=params or None).pl()
-
-
-def load_agency_tasks(agency: str, con=None, *, province: str | None = None) -> pl.DataFrame:
-    """Every task in which an agency (code, e.g. 'doit') leads or takes part, with its `role` there
-    ('lead' or 'partner') and its name as printed."""
-    con = _connection(con)
-    where, params = _province_filter(con, province, "p.province_slug")
-    return con.sql(f"""
-        WITH mine AS (
-            SELECT task_id, CASE WHEN bool_or(role = 'lead') THEN 'lead' ELSE 'partner' END AS role,
-                   string_agg(DISTINCT as_printed, '; ') AS as_printed
-            FROM task_agencies WHERE agency_code = ? GROUP BY task_id)
-        SELECT m.role, m.as_printed, x.* FROM ({_TASKS_SQL} {where}) x JOIN mine m USING (task_id)
-        ORDER BY x.province_name_vi COLLATE vi, m.role, x.task_id""", params=[agency, *params]).pl()
-
-
-def load_agency_links(con=None, *, province: str | None = None) -> pl.DataFrame:
-    """Coordination edges: lead agency -> partner agency, with the number of tasks and provinces they
-    share (from `task_agencies`; co-leads count as leads)."""
-    con = _connection(con)
-    where, params = _province_filter(con, province, "p.province_slug")
-    return con.sql(f"""
-        SELECT l.agency_code AS lead_code, la.name_vi AS lead_name_vi, la.name_en AS lead_name_en,
-               la.kind AS lead_kind, r.agency_code AS partner_code, ra.name_vi AS partner_name_vi,
-               ra.name_en AS partner_name_en, ra.kind AS partner_kind,
-               count(DISTINCT l.task_id) AS n_tasks, count(DISTINCT p.province_slug) AS n_provinces,
-               string_agg(DISTINCT pr.name_vi, ', ' ORDER BY pr.name_vi COLLATE vi) AS provinces
-        FROM task_agencies l
-        JOIN task_agencies r ON r.task_id = l.task_id AND r.role = 'partner' AND r.agency_code <> l.agency_code
-        JOIN tasks t ON t.task_id = l.task_id JOIN plans p ON p.plan_id = t.plan_id
-        JOIN provinces pr ON pr.province_slug = p.province_slug
-        JOIN agencies la ON la.agency_code = l.agency_code JOIN agencies ra ON ra.agency_code = r.agency_code
-        {where} {'AND' if where else 'WHERE'} l.role = 'lead'
-        GROUP BY ALL ORDER BY n_tasks DESC, lead_name_vi COLLATE vi, partner_name_vi COLLATE vi""",
-                   params=params or None).pl()
-
-
-# ---------------------------------------------------------------------------------------------- tables
-
-
-def html_table(df: Any, columns: Mapping[str, str] | Sequence[str] | None = None, *,
-               max_rows: int | None = None, escape: bool = True) -> str:
-    """An HTML table of the frame (no index, '—' for missing values, lists joined by '; ') that reads well
-    in a report with the code hidden. `columns` picks and orders columns; a mapping also renames them.
-
-    Written from the polars frame directly (no pandas: importing it costs a report kernel ~0.5 s), with the
-    markup and cell text of pandas' `to_html(index=False, na_rep="—", border=0, classes="sxtd-table",
-    float_format="{:g}")`, which it replaced (tests/test_charts.py compares the two). Deliberate
-    differences: an integer column with missing values keeps its digits (pandas made it float and printed
-    1234567 as 1.23457e+06), and a missing value is '—' in decimal and all-null columns too (pandas: 'None').
-    """
-    frame = as_polars(df)
-    if columns is not None:
-        names = dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns}
-        frame = frame.select(list(names)).rename(names)
-    shown = frame.head(max_rows) if max_rows is not None else frame
-    shown = shown.with_columns(
-        [pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("; ") for c, t in shown.schema.items()
-         if isinstance(t, pl.List)]
-        + [pl.col(c).cast(pl.String) for c, t in shown.schema.items()
-           if t in (pl.Date, pl.Datetime, pl.Boolean) or isinstance(t, pl.Datetime)])
-    lines = ['<table class="dataframe sxtd-table">', "  <thead>", '    <tr style="text-align: right;">']
-    lines += [f"      <th>{_html_cell(name, escape)}</th>" for name in shown.columns]
-    lines += ["    </tr>", "  </thead>", "  <tbody>"]
-    for row in shown.iter_rows():
-        lines.append("    <tr>")
-        lines += [f"      <td>{_html_cell(value, escape)}</td>" for value in row]
-        lines.append("    </tr>")
-    lines += ["  </tbody>", "</table>"]
-    html = "\n".join(lines)
-    if max_rows is not None and frame.height > max_rows:
-        html += f"<p><em>{max_rows} of {frame.height} rows shown.</em></p>"
-    return html
-
-
-#: pandas' to_html writes tabs and line breaks inside a value as the two characters \t, \n (kept as it was)
-_CONTROL_AS_PRINTED = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
-def _html_cell(value: Any, escape: bool) -> str:
-    """A table cell's text as pandas' to_html wrote it: '—' for missing (None, NaN), floats with :g,
-    &, <, > escaped (with `escape`), ends stripped, two spaces as two no-break spaces."""
-    if value is None or (isinstance(value, float) and value != value):
-        text = "—"
-    elif isinstance(value, float):
-        text = f"{value:g}"
-    else:
-        text = str(value).translate(_CONTROL_AS_PRINTED)
-        if escape:
-            text = text.translate(_HTML_SPECIAL)
-    return text.strip().replace("  ", "&nbsp;&nbsp;")
-
-
-def show_table(df: Any, columns: Mapping[str, str] | Sequence[str] | None = None, **kwargs: Any):
-    """`html_table` wrapped for display in a notebook (an IPython HTML object)."""
-    from IPython.display import HTML
-
-    return HTML(html_table(df, columns, **kwargs))

@@ -48,7 +48,7 @@ def info(ctx: click.Context) -> None:
 
 
 def _connect(ctx: click.Context):
-    from sxtd_analysis.api import DatabaseMissingError, connect
+    from sxtd_analysis.queries import DatabaseMissingError, connect
 
     try:
         return connect(_paths(ctx).database)
@@ -210,8 +210,8 @@ def report(ctx: click.Context, provinces: tuple[str, ...], render_everything: bo
     `--all` also renders the comparison (notebooks/02-compare-targets.ipynb) and index.html. A failing
     notebook does not stop the others: its executed copy is kept in <out>/failed/ and the exit code is 1.
     """
-    from sxtd_analysis.api import DatabaseMissingError
     from sxtd_analysis.provinces import UnknownProvinceError
+    from sxtd_analysis.queries import DatabaseMissingError
     from sxtd_analysis.reports import ReportError, render_all, render_provinces, summary_lines
 
     if render_everything == bool(provinces):

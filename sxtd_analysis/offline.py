@@ -95,3 +95,79 @@ def enable_renderer() -> None:
         alt.renderers.register(RENDERER, offline_renderer)
     alt.renderers.enable(RENDERER)
     _state["bundle_emitted"] = False
+
+
+# ----------------------------------------------------------------------------------- offline checking
+
+import re  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
+
+_URL_ATTRS = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href",
+              "codebase", "cite", "longdesc", "manifest", "ping", "lowsrc", "dynsrc", "icon", "archive", "usemap"}
+_NETWORK = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//|^\s*(?:https?|ftp|wss?):", re.IGNORECASE)
+_LOCAL_OK = re.compile(r"^\s*(?:#|data:|about:|blob:|javascript:|mailto:|$)", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+_CSS_IMPORT = re.compile(r"@import\s+(?:url\(\s*)?['\"]?([^'\")\s;]+)", re.IGNORECASE)
+
+
+class _References(HTMLParser):
+    def __init__(self, links: bool):
+        super().__init__(convert_charrefs=True)
+        self.links = links
+        self.found: list[str] = []
+        self._in_style = False
+
+    def _check(self, where: str, value: str, *, navigation: bool = False) -> None:
+        values = [v.strip().split(" ")[0] for v in value.split(",")] if where.endswith("srcset") else [value]
+        for v in values:
+            if _NETWORK.match(v):
+                self.found.append(f"{where}={v.strip()[:120]!r}")
+            elif not navigation and not _LOCAL_OK.match(v):
+                self.found.append(f"{where}={v.strip()[:120]!r} (a file beside the report)")
+
+    def _css(self, where: str, css: str) -> None:
+        for _, url in _CSS_URL.findall(css):
+            self._check(f"{where} url()", url)
+        for url in _CSS_IMPORT.findall(css):
+            self._check(f"{where} @import", url)
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            name = name.lower()
+            if name == "style":
+                self._css(f"<{tag} style>", value)
+            elif name in _URL_ATTRS:
+                navigation = tag == "a" and name == "href"
+                if navigation and not self.links:
+                    continue
+                self._check(f"<{tag} {name}>", value, navigation=navigation)
+            elif tag == "meta" and name == "content" and "url=" in value.lower():
+                self._check("<meta refresh>", value.lower().split("url=", 1)[1])
+        self._in_style = tag == "style"
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._css("<style>", data)
+
+
+def external_references(page: str, *, links: bool = True) -> list[str]:
+    """Every address the page would load from outside itself: attributes, CSS url() and @import.
+
+    Network addresses (http:, https:, //...) count anywhere, and so do files beside the page for anything
+    the browser loads (src, <link href>, url()...). `links=False` ignores <a href> (a link loads nothing until
+    followed). Text inside scripts (the Vega bundle, a spec's "$schema") is not a request and is not looked at.
+    """
+    parser = _References(links)
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+

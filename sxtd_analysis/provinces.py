@@ -29,18 +29,3 @@ def match_province(name: str, provinces: Iterable[Mapping[str, str]]) -> str:
             return row["province_slug"]
     valid = ", ".join(f"{r['name_vi']} ({r['province_slug']})" for r in rows)
     raise UnknownProvinceError(f"unknown province {name!r}; valid: {valid}")
-
-
-def find_province(name: str, con=None, *, with_plans: bool = True) -> str:
-    """Slug of a province of the database (see `match_province`); raises UnknownProvinceError.
-
-    By default only provinces that have a plan in the database count (and are listed as valid).
-    """
-    from sxtd_analysis.api import connect
-
-    con = con or connect()
-    where = "WHERE province_slug IN (SELECT province_slug FROM plans)" if with_plans else ""
-    rows = con.execute(f"SELECT province_slug, name_vi, name_ascii FROM provinces {where} "
-                       "ORDER BY name_vi COLLATE vi").fetchall()
-    return match_province(name, [dict(zip(("province_slug", "name_vi", "name_ascii"), r, strict=True))
-                                 for r in rows])

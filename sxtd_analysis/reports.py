@@ -21,45 +21,37 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import json
 import os
-import re
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 from sxtd_analysis import __version__
-from sxtd_analysis.config import PACKAGE_DIR, Paths, get_paths
+from sxtd_analysis.config import Paths, get_paths
+from sxtd_analysis.html_export import TEMPLATE_NAME, TEMPLATES_DIR, export_html
+from sxtd_analysis.index_page import write_index
+from sxtd_analysis.kernels import CELL_TIMEOUT, KERNEL_NAME, jupyter_environment, run_notebook
+from sxtd_analysis.offline import external_references
+from sxtd_analysis.report_model import (
+    COMPARISON_KEY,
+    FAILED_DIR,
+    INDEX_NAME,
+    Province,
+    RenderSummary,
+    ReportResult,
+    atomic_write,
+)
 
 PROFILE_NOTEBOOK = "province_profile.ipynb"
 COMPARISON_NOTEBOOK = "02-compare-targets.ipynb"
-COMPARISON_KEY = "comparison"
-INDEX_NAME = "index.html"
-FAILED_DIR = "failed"
 STAMP_NAME = ".sxtd-reports.json"
 LOCK_NAME = ".sxtd-reports.lock"
 WORK_DIR = ".sxtd-work"  # executed notebooks while they run; emptied at the start of each run
-KERNEL_NAME = "python3"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
-TEMPLATE_NAME = "sxtd_report"
-#: seconds one cell may run before the notebook counts as failed
-CELL_TIMEOUT = 600
-#: Jupyter/IPython folders set for the kernels (only when not already set), under <root>/.jupyter
-JUPYTER_DIRS = {
-    "JUPYTER_CONFIG_DIR": "config",
-    "JUPYTER_DATA_DIR": "data",
-    "JUPYTER_RUNTIME_DIR": "runtime",
-    "IPYTHONDIR": "ipython",
-}
-
-
 class ReportError(RuntimeError):
     """Reports cannot be made (notebook or database missing, another run in progress, ...)."""
 
@@ -71,49 +63,6 @@ class ReportFailed(ReportError):
         kept = f"; executed notebook kept at {result.failed_notebook}" if result.failed_notebook else ""
         super().__init__(f"report {result.key!r} failed: {result.error}{kept}")
         self.result = result
-
-
-@dataclass(frozen=True)
-class Province:
-    slug: str
-    name_vi: str
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    """The outcome of one notebook: the report written, or why not."""
-
-    key: str  # province slug, or "comparison"
-    title: str
-    ok: bool
-    seconds: float
-    html: Path | None = None
-    error: str | None = None
-    failed_notebook: Path | None = None
-
-
-@dataclass
-class RenderSummary:
-    """What a `render_all` / `render_provinces` run did."""
-
-    out_dir: Path
-    results: list[ReportResult] = field(default_factory=list)
-    index: Path | None = None
-    skipped: bool = False
-    reason: str = ""
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.results)
-
-    @property
-    def failed(self) -> list[ReportResult]:
-        return [r for r in self.results if not r.ok]
-
-    @property
-    def rendered(self) -> list[ReportResult]:
-        return [r for r in self.results if r.ok]
 
 
 #: progress(done, total, result): called with (0, total, None) before the first notebook, then after each
@@ -144,7 +93,7 @@ def _paths(paths: Paths | None) -> Paths:
 
 def province_registry(database: Path | str) -> list[Province]:
     """The provinces a report can be made for (those with a plan), in Vietnamese alphabetical order."""
-    from sxtd_analysis.api import connect, list_provinces
+    from sxtd_analysis.queries import connect, list_provinces
 
     con = connect(database)
     try:
@@ -159,13 +108,12 @@ def resolve_provinces(names: Iterable[str], *, paths: Paths | None = None) -> li
 
     Raises UnknownProvinceError (listing the valid names) for the first name that matches none.
     """
-    from sxtd_analysis.api import connect
-    from sxtd_analysis.provinces import find_province
+    from sxtd_analysis.queries import connect, find_province
 
     paths = _paths(paths)
     con = connect(paths.database)
     try:
-        slugs = [find_province(name, con) for name in names]
+        slugs = [find_province(con, name=name) for name in names]
     finally:
         con.close()
     by_slug = {p.slug: p for p in province_registry(paths.database)}
@@ -174,7 +122,7 @@ def resolve_provinces(names: Iterable[str], *, paths: Paths | None = None) -> li
 
 def data_version(database: Path | str) -> dict[str, str]:
     """The database's build_info (curated_hash, built_at, package_version, ...)."""
-    from sxtd_analysis.api import build_info, connect
+    from sxtd_analysis.queries import build_info, connect
 
     con = connect(database)
     try:
@@ -235,133 +183,7 @@ def _provenance(info: dict[str, str], notebook: Path, generated_at: str, index_h
 # ------------------------------------------------------------------------------------------ environment
 
 
-def jupyter_environment(paths: Paths | None = None) -> dict[str, str]:
-    """Point Jupyter and IPython at project-local folders (<root>/.jupyter/...) unless already set.
-
-    Falls back to a folder in the temporary directory when the project is not writable. Sets the variables
-    in `os.environ` (the kernels inherit them) and returns the four values.
-    """
-    paths = _paths(paths)
-    base = paths.root / ".jupyter"
-    with contextlib.suppress(OSError):
-        base.mkdir(parents=True, exist_ok=True)
-    if not os.access(base, os.W_OK):
-        base = Path(tempfile.gettempdir()) / f"sxtd-jupyter-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
-    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-    chosen = {}
-    for var, sub in JUPYTER_DIRS.items():
-        value = os.environ.setdefault(var, str(base / sub))
-        Path(value).mkdir(parents=True, exist_ok=True)
-        chosen[var] = value
-    return chosen
-
-
-def _kernel_manager(kernel_name: str, cwd: Path, stderr_log: Path):
-    """A kernel manager whose kernel starts in `cwd` and writes its stderr (TCP warnings...) to a log.
-
-    It keeps the kernel clients made from it (`report_clients`): papermill leaves the kernel of a manager it
-    is given running, and its client's channels open, so `_stop_kernel` stops both.
-    """
-    from jupyter_client import AsyncKernelManager
-
-    class ReportKernelManager(AsyncKernelManager):
-        def __init__(self, **kw):
-            super().__init__(**kw)
-            self.report_clients: list = []
-
-        async def start_kernel(self, **kw):
-            kw.setdefault("cwd", str(cwd))
-            with open(stderr_log, "ab") as log:
-                kw["stderr"] = log
-                return await super().start_kernel(**kw)
-
-        def client(self, **kw):
-            kc = super().client(**kw)
-            self.report_clients.append(kc)
-            return kc
-
-    return ReportKernelManager(kernel_name=kernel_name)
-
-
-#: a kernel that fails to start is tried this many times before the notebook counts as failed
-KERNEL_START_ATTEMPTS = 2
-_KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
-#: seconds between checks that a stopped kernel has exited (jupyter_client's own checks are 0.1 s apart)
-KERNEL_EXIT_POLL = 0.01
-
-
-def _stop_kernel(km) -> None:
-    """Stop a notebook's kernel at once and wait for its process to end; never raises.
-
-    papermill (nbclient) only stops the kernels it starts itself: the kernel of a manager passed as `km`
-    was left running, with papermill's client channels (and their heartbeat thread), until this process
-    ended. The notebook has run by now and the kernel's state is discarded, so it is stopped the way
-    nbclient's `shutdown_kernel="immediate"` and jupyter_client's `shutdown_kernel(now=True)` do, SIGKILL to
-    its process group, rather than by a shutdown request: the graceful way leaves the kernel 0.3-0.5 s of
-    teardown (IPython's reset and garbage collection, then the interpreter's), one CPU-busy kernel more
-    per report. The kernels only read the database (read-only connections) and write nothing at exit.
-    Then the channels, the connection file and the ports are released.
-    """
-    import signal
-
-    from jupyter_core.utils import run_sync
-
-    async def stop() -> None:
-        try:
-            if km.has_kernel:
-                with contextlib.suppress(OSError, RuntimeError):  # it may have exited already
-                    await km.signal_kernel(signal.SIGKILL)
-                await km.finish_shutdown(pollinterval=KERNEL_EXIT_POLL)  # waits for the exit, then reaps it
-        finally:
-            for kc in km.report_clients:
-                with contextlib.suppress(Exception):
-                    kc.stop_channels()
-            await km.cleanup_resources()
-
-    with contextlib.suppress(Exception):  # nothing more can be done about a kernel that will not stop
-        run_sync(stop)()
-
-
-def run_notebook(notebook: Path, output: Path, *, parameters: dict | None = None, kernel_name: str = KERNEL_NAME,
-                 cwd: Path | None = None, kernel_log: Path | None = None, cell_timeout: int = CELL_TIMEOUT):
-    """Execute a notebook with papermill as the reports do and return the executed notebook.
-
-    The kernel starts in `cwd` (default: the notebook's folder) with its stderr appended to `kernel_log`,
-    is started again once if it dies while starting, and has been stopped when this returns or raises.
-    papermill's errors (PapermillExecutionError for a failing cell...) are raised after the executed
-    notebook, with the error, was written to `output`.
-    """
-    from sxtd_analysis.offline import skip_slow_imports
-
-    skip_slow_imports()  # papermill imports nbformat, which imports jsonschema
-    import papermill
-
-    notebook = Path(notebook)
-    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-        km = _kernel_manager(kernel_name, Path(cwd or notebook.parent), Path(kernel_log or os.devnull))
-        try:
-            return papermill.execute_notebook(
-                str(notebook), str(output),
-                parameters=dict(parameters or {}),
-                kernel_name=kernel_name, km=km,
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                execution_timeout=cell_timeout,
-            )
-        except RuntimeError as err:  # a kernel that dies while starting (seen with parallel jobs): retry
-            if attempt == KERNEL_START_ATTEMPTS or not any(m in str(err) for m in _KERNEL_START_FAILURES):
-                raise
-        finally:
-            _stop_kernel(km)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 # --------------------------------------------------------------------------------------------- rendering
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _describe(err: BaseException) -> str:
@@ -375,112 +197,6 @@ def _describe(err: BaseException) -> str:
 
 #: one HTML exporter for the process: its Jinja templates compile once (~0.1 s per report otherwise).
 #: Exporting is pure Python, so threads gain nothing by exporting at the same time: a lock serialises it.
-_EXPORTER: dict[str, object] = {}
-_EXPORT_LOCK = threading.Lock()
-
-
-def _report_exporter_class():
-    """nbconvert's HTMLExporter without its BeautifulSoup pass over the finished page.
-
-    HTMLExporter (nbconvert 7) re-parses its own output with BeautifulSoup's pure-Python parser to add
-    `tabindex="0"` to input and output areas and an `alt` text to images lacking one, then serialises the
-    tree again: 0.03 s for a report of the real data, 30 s of the 45 s a province report took at 10,000
-    synthetic plans (a 14 MB page). This subclass renders the same template and makes the same three edits
-    on the template's own markup (`_accessible`); a test checks the two pages parse to the same document.
-    """
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-    class ReportExporter(HTMLExporter):
-        def from_notebook_node(self, nb, resources=None, **kw):
-            # HTMLExporter.from_notebook_node up to its BeautifulSoup pass (nbconvert 7.17)
-            langinfo = nb.metadata.get("language_info", {})
-            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
-            resources = self._init_resources(resources)
-            filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
-                                                     resources=resources)
-            self.register_filter("highlight_code", highlight_code)
-            self.register_filter("filter_data_type", filter_data_type)
-            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            return _accessible(page), resources
-
-    return ReportExporter
-
-
-#: the lab template's input wrappers and output areas (nbconvert/templates/lab/base.html.j2), any image, and
-#: the scripts whose text `_accessible` leaves alone
-_INPUT_WRAPPER = '<div class="jp-Cell-inputWrapper">'
-_OUTPUT_AREA = re.compile(r'(<div class="[^"<>]*\bjp-OutputArea-output\b[^"<>]*"[^<>]*)>')
-_IMAGE_WITHOUT_ALT = re.compile(r"<img\b(?![^<>]*\balt=)([^<>]*?)(/?)>")
-_SCRIPT = re.compile(r"(<script\b.*?</script\s*>)", re.S | re.I)
-
-
-def _accessible(page: str) -> str:
-    """What HTMLExporter's BeautifulSoup pass adds: focusable input and output areas, images' alt text.
-
-    Only in the markup: a script's text (the Vega bundle builds `<img ...>` strings) is left as it is.
-    """
-    parts = _SCRIPT.split(page)
-    for i in range(0, len(parts), 2):  # the even parts lie between scripts
-        part = parts[i].replace(_INPUT_WRAPPER, '<div class="jp-Cell-inputWrapper" tabindex="0">')
-        part = _OUTPUT_AREA.sub(r'\1 tabindex="0">', part)
-        parts[i] = _IMAGE_WITHOUT_ALT.sub(r'<img\1 alt="No description has been provided for this image"\2>', part)
-    return "".join(parts)
-
-
-def _exporter():
-    exporter = _EXPORTER.get("html")
-    if exporter is None:
-        exporter = _report_exporter_class()(
-            template_name=TEMPLATE_NAME,
-            extra_template_basedirs=[str(TEMPLATES_DIR)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            embed_images=True,
-            sanitize_html=False,
-        )
-        exporter.register_preprocessor(_tag_remover(), enabled=True)
-        _EXPORTER["html"] = exporter
-    return exporter
-
-
-def export_html(nb, *, title: str, provenance: dict[str, str]) -> str:
-    """An executed notebook as one self-contained HTML page: outputs only, no external address."""
-    nb = nb.copy() if hasattr(nb, "copy") else nb
-    # Cells that show nothing (imports, parameters) would leave empty boxes once their code is hidden.
-    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
-    with _EXPORT_LOCK:
-        body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}, "sxtd": provenance})
-    return _ensure_vega_bundle(body)
-
-
-def _tag_remover():
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    return TagRemovePreprocessor(
-        remove_cell_tags={"remove-cell", "remove_cell"},
-        remove_all_outputs_tags={"remove-output", "remove_output"},
-        enabled=True,
-    )
-
-
-def _ensure_vega_bundle(page: str) -> str:
-    """Charts of `sxtd_analysis.offline` need the Vega bundle once per page; add it if no output carried it."""
-    if 'class="sxtd-chart"' not in page or _BUNDLE_MARKER in page:
-        return page
-    from sxtd_analysis.offline import javascript_bundle  # seconds to build: only when really missing
-
-    return page.replace("</head>", f"<script>{javascript_bundle()}</script>\n</head>", 1)
-
-
-#: the statement of vl-convert's bundle that defines vegaEmbed (present once the bundle is on the page)
-_BUNDLE_MARKER = "window.vegaEmbed="
-
-
 def _run_job(job: _Job) -> ReportResult:
     """Execute one notebook with papermill and export it; never raises (failures are results)."""
     started = time.perf_counter()
@@ -498,7 +214,7 @@ def _run_job(job: _Job) -> ReportResult:
         if problems:
             raise ReportError("the report would load from outside the file: " + "; ".join(problems[:5]))
         target = job.out_dir / f"{job.key}.html"
-        _atomic_write(target, page)
+        atomic_write(target, page)
         for stale in (failed_dir / f"{job.key}.ipynb", failed_dir / f"{job.key}.log"):
             stale.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
@@ -711,181 +427,8 @@ def render_all(*, paths: Paths | None = None, out_dir: Path | str | None = None,
         if summary.ok:
             stamp = {"fingerprint": current, "generated_at": generated_at,
                      "files": [INDEX_NAME, *(f"{r.key}.html" for r in results)]}
-            _atomic_write(out_dir / STAMP_NAME, json.dumps(stamp, indent=2, ensure_ascii=False) + "\n")
+            atomic_write(out_dir / STAMP_NAME, json.dumps(stamp, indent=2, ensure_ascii=False) + "\n")
     return summary
-
-
-# ------------------------------------------------------------------------------------------------- index
-
-_INDEX_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; margin: 2em auto;
-       max-width: 60em; padding: 0 1em; color: #1f2328; line-height: 1.5; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { text-align: left; padding: 0.3em 1em 0.3em 0; border-bottom: 1px solid #d0d7de; vertical-align: top; }
-code { font-size: 0.95em; }
-.failed { color: #b3261e; }
-.muted { color: #59636e; font-size: 0.9em; }
-"""
-
-
-class _Meta(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "meta" and (attrs.get("name") or "").startswith("sxtd:"):
-            self.meta[attrs["name"].removeprefix("sxtd:")] = attrs.get("content") or ""
-
-
-def report_metadata(path: Path | str) -> dict[str, str]:
-    """The provenance a report carries in its <meta name="sxtd:..."> tags (generated-at, curated-hash, ...)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            head = fh.read().split("</head>", 1)[0]
-    except OSError:
-        return {}
-    parser = _Meta()
-    parser.feed(head)
-    return parser.meta
-
-
-def write_index(out_dir: Path | str, *, provinces: Sequence[Province], results: Sequence[ReportResult],
-                info: dict[str, str], generated_at: str) -> Path:
-    """Write `<out_dir>/index.html`: links to the reports, this run's failures, and the build info."""
-    out_dir = Path(out_dir)
-    by_key = {r.key: r for r in results}
-    esc = html.escape
-
-    def row(key: str, label: str) -> str:
-        result = by_key.get(key)
-        page = out_dir / f"{key}.html"
-        link = f'<a href="{esc(page.name)}">{esc(label)}</a>' if page.exists() else esc(label)
-        if result is None or result.ok:
-            note = "" if page.exists() else '<span class="failed">no report</span>'
-        else:
-            kept = (f' — executed notebook kept in <a href="{FAILED_DIR}/{esc(key)}.ipynb">'
-                    f"{FAILED_DIR}/{esc(key)}.ipynb</a>") if result.failed_notebook else ""
-            earlier = report_metadata(page).get("generated-at") if page.exists() else None
-            shown = f"; the report shown is from {esc(earlier)}" if earlier else ""
-            note = f'<span class="failed">failed in this run: {esc(result.error or "")}{shown}</span>{kept}'
-        return f"<tr><td>{link}</td><td><code>{esc(key)}</code></td><td>{note}</td></tr>"
-
-    rows = "\n".join(row(p.slug, p.name_vi) for p in provinces)
-    comparison = row(COMPARISON_KEY, "Comparison of the provinces' targets")
-    failed = [r for r in results if not r.ok]
-    status = (f'<p class="failed">{len(failed)} of {len(results)} reports failed in this run.</p>' if failed
-              else f"<p>All {len(results)} reports were made in this run.</p>")
-    build = "\n".join(f"<tr><th>{esc(k)}</th><td><code>{esc(info.get(k, 'unknown'))}</code></td></tr>"
-                      for k in ("curated_hash", "built_at", "package_version"))
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="sxtd:generated-at" content="{esc(generated_at)}">
-<meta name="sxtd:curated-hash" content="{esc(info.get('curated_hash', ''))}">
-<title>SXTD provincial plans — reports</title>
-<style>{_INDEX_CSS}</style>
-</head>
-<body>
-<h1>SXTD provincial plans — reports</h1>
-<p class="muted">Reports made {esc(generated_at)} with sxtd {esc(__version__)}.</p>
-{status}
-<h2>Provinces</h2>
-<table>
-<tr><th>Province</th><th>Slug</th><th></th></tr>
-{rows}
-</table>
-<h2>Across provinces</h2>
-<table>
-{comparison}
-</table>
-<h2>Data version</h2>
-<table>
-{build}
-<tr><th>reports made</th><td><code>{esc(generated_at)}</code></td></tr>
-</table>
-</body>
-</html>
-"""
-    target = out_dir / INDEX_NAME
-    _atomic_write(target, page)
-    return target
-
-
-# ----------------------------------------------------------------------------------- offline checking
-
-#: attributes whose value the browser fetches (or navigates to, for <a href>)
-_URL_ATTRS = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href",
-              "codebase", "cite", "longdesc", "manifest", "ping", "lowsrc", "dynsrc", "icon", "archive", "usemap"}
-_NETWORK = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//|^\s*(?:https?|ftp|wss?):", re.IGNORECASE)
-_LOCAL_OK = re.compile(r"^\s*(?:#|data:|about:|blob:|javascript:|mailto:|$)", re.IGNORECASE)
-_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
-_CSS_IMPORT = re.compile(r"@import\s+(?:url\(\s*)?['\"]?([^'\")\s;]+)", re.IGNORECASE)
-
-
-class _References(HTMLParser):
-    def __init__(self, links: bool):
-        super().__init__(convert_charrefs=True)
-        self.links = links
-        self.found: list[str] = []
-        self._in_style = False
-
-    def _check(self, where: str, value: str, *, navigation: bool = False) -> None:
-        values = [v.strip().split(" ")[0] for v in value.split(",")] if where.endswith("srcset") else [value]
-        for v in values:
-            if _NETWORK.match(v):
-                self.found.append(f"{where}={v.strip()[:120]!r}")
-            elif not navigation and not _LOCAL_OK.match(v):
-                self.found.append(f"{where}={v.strip()[:120]!r} (a file beside the report)")
-
-    def _css(self, where: str, css: str) -> None:
-        for _, url in _CSS_URL.findall(css):
-            self._check(f"{where} url()", url)
-        for url in _CSS_IMPORT.findall(css):
-            self._check(f"{where} @import", url)
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value is None:
-                continue
-            name = name.lower()
-            if name == "style":
-                self._css(f"<{tag} style>", value)
-            elif name in _URL_ATTRS:
-                navigation = tag == "a" and name == "href"
-                if navigation and not self.links:
-                    continue
-                self._check(f"<{tag} {name}>", value, navigation=navigation)
-            elif tag == "meta" and name == "content" and "url=" in value.lower():
-                self._check("<meta refresh>", value.lower().split("url=", 1)[1])
-        self._in_style = tag == "style"
-
-    handle_startendtag = handle_starttag
-
-    def handle_endtag(self, tag):
-        if tag == "style":
-            self._in_style = False
-
-    def handle_data(self, data):
-        if self._in_style:
-            self._css("<style>", data)
-
-
-def external_references(page: str, *, links: bool = True) -> list[str]:
-    """Every address the page would load from outside itself: attributes, CSS url() and @import.
-
-    Network addresses (http:, https:, //...) count anywhere, and so do files beside the page for anything
-    the browser loads (src, <link href>, url()...). `links=False` ignores <a href> (a link loads nothing until
-    followed). Text inside scripts (the Vega bundle, a spec's "$schema") is not a request and is not looked at.
-    """
-    parser = _References(links)
-    parser.feed(page)
-    parser.close()
-    return parser.found
 
 
 def summary_lines(summary: RenderSummary) -> list[str]:

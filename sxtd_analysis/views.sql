@@ -48,7 +48,7 @@ JOIN indicators AS i USING (indicator_code);
 -- stored in order: ORDER BY province_name_vi COLLATE vi, target_year, indicator_code, target_id
 CREATE VIEW target_alignment AS
 WITH t AS (
-    SELECT t.*, p.province_slug, pr.name_vi AS province_name_vi, i.label_vi, i.label_en,
+    SELECT t.*, p.province_slug, p.raw_file, pr.name_vi AS province_name_vi, i.label_vi, i.label_en,
            i.national_indicator_code, i.is_benchmark_comparable, i.direction, i.correspondence_note,
            CASE WHEN t.target_year <= 2020 THEN '76/QĐ-TTg'
                 WHEN t.target_year <= 2030 THEN '889/QĐ-TTg' END AS benchmark_programme,
@@ -68,7 +68,8 @@ WITH t AS (
      AND n.programme = t.benchmark_programme AND n.milestone_year = t.benchmark_year
 )
 SELECT target_id, plan_id, province_slug, province_name_vi, indicator_code, label_vi, label_en, target_year,
-       value_low, value_high, comparator, unit, quote, line_start, line_end,
+       value_low, value_high, comparator, unit, value_as_printed, scope_note, sectors, quote, line_start, line_end,
+       raw_file, raw_file || ':' || line_start || '-' || line_end AS source,
        benchmark_programme, benchmark_year, national_target_id, national_value_low, national_value_high,
        national_comparator, national_quote, national_is_verified,
        CASE

@@ -59,7 +59,7 @@ def test_answers_in_polars_or_pandas(con):
 
 
 def test_targets_for_indicator_across_provinces(con):
-    df = sx.targets_for_indicator("supermarket_eco_packaging", con)
+    df = sx.alignment(con, indicator="supermarket_eco_packaging")
     assert df.select("province_slug", "target_year", "value_low", "verdict").rows() == [
         ("dong-thap", 2023, 80.0, "weaker"),
         ("ha-tinh", 2025, 85.0, "equal"),
@@ -67,7 +67,7 @@ def test_targets_for_indicator_across_provinces(con):
         ("hoa-binh", 2030, 100.0, "equal"),
     ]
     with pytest.raises(KeyError, match="valid: "):
-        sx.targets_for_indicator("nope", con)
+        sx.alignment(con, indicator="nope")
 
 
 def test_alignment_filters_by_province_name(con):
@@ -77,13 +77,13 @@ def test_alignment_filters_by_province_name(con):
 
 
 def test_province_profile(con):
-    profile = sx.province_profile("hoa binh", con)
+    profile = sx.province_profile(con, province="hoa binh")
     assert profile.slug == "hoa-binh"
     assert profile.province["successor_name_vi"].to_list() == ["Phú Thọ"]
     assert profile.plans["doc_number"].to_list() == ["2583/QĐ-UBND"]
     assert profile.targets.height == 9 and profile.tasks.height == 18
     assert set(profile.comparison["province_slug"]) == {"dong-thap", "ha-tinh", "hoa-binh"}
-    pandas_profile = sx.province_profile("hoa-binh", con, as_pandas=True)
+    pandas_profile = sx.province_profile(con, province="hoa-binh", as_pandas=True)
     assert isinstance(pandas_profile.tasks, pd.DataFrame)
 
 
@@ -122,10 +122,10 @@ def test_one_provinces_answers_keep_the_order(con):
     got = sx.alignment(con, province="Hà Tĩnh")
     assert got.equals(con.sql(ORDERS["alignment"]).pl().filter(province_slug="ha-tinh"))
     for indicator in got["indicator_code"].unique():
-        assert sx.targets_for_indicator(indicator, con).equals(con.sql(
+        assert sx.alignment(con, indicator=indicator).equals(con.sql(
             "SELECT * FROM target_alignment WHERE indicator_code = ? "
             "ORDER BY province_name_vi COLLATE vi, target_year, target_id", params=[indicator]).pl())
-    profile = sx.province_profile("Hà Tĩnh", con)
+    profile = sx.province_profile(con, province="Hà Tĩnh")
     assert profile.comparison.equals(
         con.sql(ORDERS["target_matrix"]).pl().filter(pl.col("indicator_code").is_in(profile.targets["indicator_code"]
                                                                                      .implode()))

@@ -15,7 +15,7 @@ import pytest
 import vl_convert
 
 import sxtd_analysis
-from sxtd_analysis import charts
+from sxtd_analysis import charts, findings, formatting, queries, tables
 from sxtd_analysis.schema import VERDICTS
 
 PROVINCES_MIXED_UP = ["Thái Nguyên", "Đồng Tháp", "Hòa Bình", "Hà Tĩnh", "Điện Biên", "Đà Nẵng", "Bắc Ninh",
@@ -109,9 +109,9 @@ def alignment() -> pl.DataFrame:
 
 
 def test_vietnamese_sorted_follows_the_vietnamese_alphabet():
-    assert charts.vietnamese_sorted(PROVINCES_MIXED_UP + ["Hà Tĩnh", None]) == PROVINCES_IN_ORDER
-    assert charts.vietnamese_sorted(["Đồng Tháp", "Dak"]) == ["Dak", "Đồng Tháp"]  # Đ after D, not after Z
-    assert charts.vietnamese_sorted([]) == []
+    assert formatting.vietnamese_sorted(PROVINCES_MIXED_UP + ["Hà Tĩnh", None]) == PROVINCES_IN_ORDER
+    assert formatting.vietnamese_sorted(["Đồng Tháp", "Dak"]) == ["Dak", "Đồng Tháp"]  # Đ after D, not after Z
+    assert formatting.vietnamese_sorted([]) == []
 
 
 @pytest.mark.parametrize(("args", "text"), [
@@ -124,7 +124,7 @@ def test_vietnamese_sorted_follows_the_vietnamese_alphabet():
     ((None, None, None, None), "—"),
 ])
 def test_format_value(args, text):
-    assert charts.format_value(*args) == text
+    assert formatting.format_value(*args) == text
 
 
 def test_target_matrix_chart_spec(matrix):
@@ -195,11 +195,11 @@ def test_a_crowded_verdict_cell_names_its_first_values_and_counts_the_rest():
 
 
 def test_listed_names_the_first_items_and_counts_the_rest():
-    assert charts.listed([]) == "" and charts.listed(["Hà Tĩnh"]) == "Hà Tĩnh"
-    names = [f"p{i}" for i in range(charts.LISTED)]
-    assert charts.listed(names) == ", ".join(names)
-    assert charts.listed([*names, "x", "y"], sep="; ") == "; ".join(names) + "; and 2 more"
-    assert charts.listed(iter("abcd"), limit=2) == "a, b, and 2 more"
+    assert formatting.listed([]) == "" and formatting.listed(["Hà Tĩnh"]) == "Hà Tĩnh"
+    names = [f"p{i}" for i in range(formatting.LISTED)]
+    assert formatting.listed(names) == ", ".join(names)
+    assert formatting.listed([*names, "x", "y"], sep="; ") == "; ".join(names) + "; and 2 more"
+    assert formatting.listed(iter("abcd"), limit=2) == "a, b, and 2 more"
 
 
 def test_latest_plan_ids_picks_each_provinces_latest_plan():
@@ -207,10 +207,10 @@ def test_latest_plan_ids_picks_each_provinces_latest_plan():
                           "plan_id": ["ht-2021", "ht-2024", "ht-2026", "dt-a", "dt-b"],
                           "period_start_year": [2021, 2024, 2026, 2023, 2023],
                           "period_end_year": [2025, 2024, 2030, 2023, 2023]})
-    assert sorted(charts.latest_plan_ids(plans).to_list()) == ["dt-b", "ht-2026"]
+    assert sorted(findings.latest_plan_ids(plans).to_list()) == ["dt-b", "ht-2026"]
     tasks = plans.join(pl.DataFrame({"plan_id": ["ht-2021", "ht-2021", "dt-a"], "task_id": ["1", "2", "3"]}),
                        on="plan_id")
-    assert sorted(charts.latest_plan_ids(tasks).to_list()) == ["dt-a", "ht-2021"]  # among the plans given
+    assert sorted(findings.latest_plan_ids(tasks).to_list()) == ["dt-a", "ht-2021"]  # among the plans given
 
 
 def test_one_overlong_text_is_cut_between_words_and_counted():
@@ -452,12 +452,12 @@ def test_agency_network_chart_spec():
 
 def test_html_table_reads_well_without_code():
     frame = pl.DataFrame({"a": ["<b>Hà Tĩnh</b>", None], "b": [[1, 2], None], "c": [1.5, 2.0]})
-    html = charts.html_table(frame, {"a": "Tỉnh (province)", "b": "Năm", "c": "Giá trị"})
+    html = tables.html_table(frame, {"a": "Tỉnh (province)", "b": "Năm", "c": "Giá trị"})
     assert "<th>Tỉnh (province)</th>" in html and "&lt;b&gt;Hà Tĩnh&lt;/b&gt;" in html
     assert "1; 2" in html and "—" in html and "1.5" in html and "index" not in html
     assert "2 of 2" not in html
-    assert "1 of 2 rows shown" in charts.html_table(frame, ["a"], max_rows=1)
-    assert charts.html_table(frame.to_pandas(), ["c"]).count("<tr") == 3
+    assert "1 of 2 rows shown" in tables.html_table(frame, ["a"], max_rows=1)
+    assert tables.html_table(frame.to_pandas(), ["c"]).count("<tr") == 3
 
 
 def _pandas_table(frame: pl.DataFrame, *, escape: bool = True) -> str:
@@ -482,19 +482,19 @@ def test_html_table_writes_what_pandas_wrote_without_importing_it():
         "shares": [[0.5, 1.0], None, None, None, None],
     }, strict=False)
     for escape in (True, False):
-        assert charts.html_table(frame, escape=escape) == _pandas_table(frame, escape=escape)
+        assert tables.html_table(frame, escape=escape) == _pandas_table(frame, escape=escape)
     # columns picked and renamed, and the note under a cut table
-    assert (charts.html_table(frame, {"value": "Giá trị", "n": "Số"}, max_rows=2)
+    assert (tables.html_table(frame, {"value": "Giá trị", "n": "Số"}, max_rows=2)
             == _pandas_table(frame.head(2).select(pl.col("value").alias("Giá trị"), pl.col("n").alias("Số")))
             + "<p><em>2 of 5 rows shown.</em></p>")
     # where pandas printed floats for an integer column with gaps, the digits are kept
-    assert "<td>1234567</td>" in charts.html_table(pl.DataFrame({"n": [1234567, None]}))
+    assert "<td>1234567</td>" in tables.html_table(pl.DataFrame({"n": [1234567, None]}))
 
 
 def test_html_table_on_the_real_tables_is_what_pandas_wrote(con):
     for name in ("targets", "tasks", "plans", "target_matrix", "target_alignment", "tasks_by_agency"):
         frame = con.sql(f"SELECT * FROM {name}").pl()
-        assert charts.html_table(frame) == _pandas_table(frame), name
+        assert tables.html_table(frame) == _pandas_table(frame), name
 
 
 def test_charts_import_skips_rfc3987_syntax_and_still_validates():
@@ -502,7 +502,7 @@ def test_charts_import_skips_rfc3987_syntax_and_still_validates():
     code = textwrap.dedent("""
         import json, sys
         import polars as pl
-        from sxtd_analysis import charts
+        from sxtd_analysis import charts, findings, formatting, queries, tables
         import altair as alt
         try:
             alt.Chart(pl.DataFrame({"a": [1]})).mark_bar().encode(x=alt.X("a:Q", bin="yes")).to_dict()
@@ -542,39 +542,39 @@ def con(built_db):
 
 
 def test_queries_on_the_real_database(con):
-    plans = charts.load_plans(con)
+    plans = queries.load_plans(con)
     assert plans["province_name_vi"].to_list() == sxtd_analysis.list_provinces(con)["name_vi"].to_list()
-    targets = charts.load_targets(con)
+    targets = queries.alignment(con)
     assert targets.height == con.execute("SELECT count(*) FROM targets").fetchall()[0][0]
     assert all(re.fullmatch(r"[\w.-]+\.txt:\d+-\d+", s) for s in targets["source"])
-    assert set(charts.load_targets(con, province="Ha Tinh")["province_slug"]) == {"ha-tinh"}
-    assert set(charts.load_targets(con, indicator="scp_models")["indicator_code"]) == {"scp_models"}
-    tasks = charts.load_tasks(con)
+    assert set(queries.alignment(con, province="Ha Tinh")["province_slug"]) == {"ha-tinh"}
+    assert set(queries.alignment(con, indicator="scp_models")["indicator_code"]) == {"scp_models"}
+    tasks = queries.load_tasks(con)
     assert tasks.height == con.execute("SELECT count(*) FROM tasks").fetchall()[0][0]
     unprinted = tasks.filter(~pl.col("years_printed"))
     assert unprinted.height == con.execute("SELECT count(*) FROM tasks WHERE start_year IS NULL").fetchall()[0][0]
     assert (unprinted["start_year_effective"] == unprinted["period_start_year"]).all()
-    doit = charts.load_agency_tasks("doit", con)
+    doit = queries.load_agency_tasks(con, agency="doit")
     assert set(doit["role"]) <= {"lead", "partner"} and doit["task_id"].is_unique().all()
     led = con.execute("SELECT count(*) FROM task_agencies WHERE agency_code = 'doit' AND role = 'lead'").fetchall()
     assert doit.filter(pl.col("role") == "lead").height == led[0][0]
-    links = charts.load_agency_links(con, province="Hà Tĩnh")
+    links = queries.load_agency_links(con, province="Hà Tĩnh")
     assert links.height > 0 and (links["n_tasks"] > 0).all() and set(links["provinces"]) == {"Hà Tĩnh"}
 
 
 def _real_charts(con) -> dict:
-    targets = charts.load_targets(con)
+    targets = queries.alignment(con)
     return {
         "matrix": lambda: charts.target_matrix_chart(sxtd_analysis.target_matrix(con)),
-        "range": lambda: charts.indicator_range_chart(sxtd_analysis.targets_for_indicator(
-            "material_intensity_reduction", con)),
+        "range": lambda: charts.indicator_range_chart(sxtd_analysis.alignment(con, indicator=
+            "material_intensity_reduction")),
         "alignment": lambda: charts.alignment_chart(targets),
-        "timeline": lambda: charts.plan_timeline_chart(charts.load_plans(con), targets),
+        "timeline": lambda: charts.plan_timeline_chart(queries.load_plans(con), targets),
         "agency": lambda: charts.agency_task_chart(sxtd_analysis.tasks_by_agency(con)),
-        "tasks": lambda: charts.task_timeline_chart(charts.load_tasks(con, province="Hòa Bình")),
-        "profile_tasks": lambda: charts.task_timeline_chart(sxtd_analysis.province_profile("Ha Tinh", con).tasks,
-                                                            charts.load_plans(con)),
-        "network": lambda: charts.agency_network_chart(charts.load_agency_links(con), top=12),
+        "tasks": lambda: charts.task_timeline_chart(queries.load_tasks(con, province="Hòa Bình")),
+        "profile_tasks": lambda: charts.task_timeline_chart(sxtd_analysis.province_profile(con, province="Ha Tinh").tasks,
+                                                            queries.load_plans(con)),
+        "network": lambda: charts.agency_network_chart(queries.load_agency_links(con), top=12),
     }
 
 
@@ -597,7 +597,7 @@ def test_real_matrix_has_every_target_and_its_provenance(con):
 
 
 def test_real_alignment_uses_every_verdict_colour_it_needs(con):
-    targets = charts.load_targets(con)
+    targets = queries.alignment(con)
     spec = charts.alignment_chart(targets).to_dict()
     verdicts = {r["verdict"] for r in _rows(spec)}
     assert verdicts <= set(VERDICTS) | {charts.MIXED}

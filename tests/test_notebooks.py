@@ -169,7 +169,7 @@ def test_notebook_runs_against_the_built_database(name, built_db, jupyter_env, t
 @pytest.mark.parametrize("province", PROFILE_PROVINCES)
 def test_province_profile_runs_for_every_province(province, built_db, jupyter_env, tmp_path):
     with sxtd_analysis.connect(built_db) as con:
-        slug = sxtd_analysis.find_province(province, con)
+        slug = sxtd_analysis.find_province(con, name=province)
         name_vi = sxtd_analysis.list_provinces(con).filter(province_slug=slug)["name_vi"][0]
         curated_hash = sxtd_analysis.build_info(con)["curated_hash"]
     nb = _execute("province_profile.ipynb", tmp_path / f"{slug}.ipynb", province=province, database=str(built_db))

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from sxtd_analysis import reports
+from sxtd_analysis import html_export, index_page, kernels, reports
 from sxtd_analysis.cli import main
 from sxtd_analysis.config import get_paths
 from sxtd_analysis.provinces import UnknownProvinceError
@@ -108,10 +108,10 @@ def test_one_province_renders_with_hidden_code_and_its_provenance(one_report, db
     assert 'class="jp-OutputPrompt' not in page
     assert not re.search(r"(In|Out)&nbsp;?\[", page)
     # when and from which data version
-    from sxtd_analysis.api import build_info, connect
+    from sxtd_analysis.queries import build_info, connect
 
     info = build_info(connect(db))
-    meta = reports.report_metadata(one_report)
+    meta = index_page.report_metadata(one_report)
     assert meta["curated-hash"] == info["curated_hash"] and meta["built-at"] == info["built_at"]
     assert info["curated_hash"] in page.split('id="sxtd-provenance"', 1)[1][:1000]
     made = datetime.fromisoformat(meta["generated-at"])
@@ -124,7 +124,7 @@ def test_report_references_no_external_address(one_report):
     page = one_report.read_text(encoding="utf-8")
     assert reports.external_references(page) == []
     # the Vega bundle is inlined once, and no <script>/<link> points anywhere
-    assert page.count(reports._BUNDLE_MARKER) == 1
+    assert page.count(html_export._BUNDLE_MARKER) == 1
     loads = _Loads()
     loads.feed(page)
     assert loads.found == []
@@ -196,11 +196,11 @@ def test_export_makes_the_page_nbconvert_makes_without_its_soup_pass():
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
 
-    ours = reports._exporter()
+    ours = html_export._exporter()
     theirs = HTMLExporter(**{name: getattr(ours, name) for name in (
         "template_name", "extra_template_basedirs", "exclude_input", "exclude_input_prompt",
         "exclude_output_prompt", "embed_images", "sanitize_html")})
-    theirs.register_preprocessor(reports._tag_remover(), enabled=True)
+    theirs.register_preprocessor(html_export._tag_remover(), enabled=True)
     nb = _executed_notebook()
     page, _ = ours.from_notebook_node(nb, resources={"metadata": {"name": "x"}, "sxtd": {}})
     expected, _ = theirs.from_notebook_node(nb, resources={"metadata": {"name": "x"}, "sxtd": {}})
@@ -560,6 +560,6 @@ def test_a_kernel_that_dies_while_starting_is_tried_once_more(tmp_path, monkeypa
     job = reports._Job(key="x", title="X", notebook=tmp_path / "x.ipynb", parameters={}, out_dir=tmp_path / "out",
                        provenance={}, cell_timeout=10)
     result = reports._run_job(job)
-    assert len(calls) == min(failures + 1, reports.KERNEL_START_ATTEMPTS)
+    assert len(calls) == min(failures + 1, kernels.KERNEL_START_ATTEMPTS)
     assert ("reached the notebook" in result.error) is ok
     assert ("Kernel died" in result.error) is not ok
