@@ -224,7 +224,8 @@ def queries(con, curated: Path) -> list[tuple[str, Callable, Callable]]:
         ("tasks_by_agency (all)", lambda: api.tasks_by_agency(con), lambda: pd_tasks_by_agency(curated)),
         ("tasks_by_agency (1 province)", lambda: api.tasks_by_agency(con, province=PROVINCE),
          lambda: pd_tasks_by_agency(curated, PROVINCE)),
-        ("province_profile", lambda: api.province_profile(con, province=PROVINCE), lambda: pd_profile(curated, PROVINCE)),
+        ("province_profile", lambda: api.province_profile(con, province=PROVINCE),
+         lambda: pd_profile(curated, PROVINCE)),
     ]
 
 

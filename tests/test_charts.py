@@ -572,7 +572,8 @@ def _real_charts(con) -> dict:
         "timeline": lambda: charts.plan_timeline_chart(queries.load_plans(con), targets),
         "agency": lambda: charts.agency_task_chart(sxtd_analysis.tasks_by_agency(con)),
         "tasks": lambda: charts.task_timeline_chart(queries.load_tasks(con, province="Hòa Bình")),
-        "profile_tasks": lambda: charts.task_timeline_chart(sxtd_analysis.province_profile(con, province="Ha Tinh").tasks,
+        "profile_tasks": lambda: charts.task_timeline_chart(
+            sxtd_analysis.province_profile(con, province="Ha Tinh").tasks,
                                                             queries.load_plans(con)),
         "network": lambda: charts.agency_network_chart(queries.load_agency_links(con), top=12),
     }
