@@ -3,6 +3,8 @@ for the notebooks and reports and tested on small hand-built frames."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 
@@ -13,3 +15,16 @@ def latest_plan_ids(frame: pl.DataFrame) -> pl.Series:
     return (frame.select("province_name_vi", "plan_id", "period_start_year", "period_end_year").unique()
             .sort("period_end_year", "period_start_year", "plan_id", descending=True)
             .unique("province_name_vi", keep="first")["plan_id"])
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding as a reader reads it: a sentence in Vietnamese and the same in English.
+
+    `kind` says what it is about ("commitment", "stricter", "equal", "weaker", "interim", "partial_scope",
+    "caveat", "coverage", ...), so that a page can group or mark findings without parsing the sentences.
+    """
+
+    kind: str
+    vi: str
+    en: str
