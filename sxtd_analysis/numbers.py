@@ -126,6 +126,11 @@ def parse_quantities(text: str) -> list[Quantity]:
     return found
 
 
+def comparator_of(text: str) -> str | None:
+    """The comparator a qualifier names ('ít nhất' -> at_least, 'khoảng' -> approx), or None."""
+    return _QUALIFIERS.get(" ".join(text.lower().split()))
+
+
 def parse_value(text: str) -> Quantity:
     """Exactly one value from a short text such as '5-8%' or 'ít nhất 40%'; ValueError otherwise."""
     found = parse_quantities(text)

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from sxtd_analysis.curated import Problem, _row_id
-from sxtd_analysis.numbers import parse_value
+from sxtd_analysis.numbers import comparator_of, parse_value
 from sxtd_analysis.schema import TABLES
 from sxtd_analysis.text import fold, read_raw_lines
 
@@ -112,7 +112,18 @@ def _check_value(row: dict, quote: str, unit_col: str = "unit") -> str | None:
         if q.unit != "vnd" or q.low != row["amount_vnd"]:
             return f"the quote says {q.text!r} = {q.low:,.0f} {q.unit}, the row says {row['amount_vnd']:,} vnd"
         return None
-    got = (q.low, q.high, q.comparator, q.unit)
+    comparator = q.comparator
+    governing = row.get("comparator_as_printed")
+    if governing:
+        comparator = comparator_of(governing)
+        if comparator is None:
+            return f"comparator_as_printed {governing!r} is not a qualifier the number parser knows"
+        if q.comparator != "eq":
+            return f"comparator_as_printed {governing!r} is set but value_as_printed {printed!r} has its own"
+        at, value_at = fold(quote).find(fold(governing)), fold(quote).find(fold(printed))
+        if at < 0 or at > value_at:
+            return f"comparator_as_printed {governing!r} does not stand in the quote before {printed!r}"
+    got = (q.low, q.high, comparator, q.unit)
     want = (row["value_low"], row["value_high"], row["comparator"], row[unit_col])
     if got != want:
         return (f"the number does not match its quote: {printed!r} reads as low={q.low:g}, high={q.high:g}, "

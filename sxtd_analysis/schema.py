@@ -11,7 +11,8 @@ from dataclasses import dataclass
 COMPARATORS = ("eq", "at_least", "at_most", "approx", "range")
 UNITS = ("percent", "count", "vnd")
 DIRECTIONS = ("higher_is_stricter", "lower_is_stricter")
-VERDICTS = ("stricter", "equal", "weaker", "overlapping", "no_benchmark")
+#: Verdicts of the target_alignment view, in display order; their labels and meanings are data (verdicts.csv).
+VERDICTS = ("stricter", "equal", "interim", "overlapping", "weaker", "partial_scope", "no_benchmark")
 PROGRAMMES = ("889/QĐ-TTg", "76/QĐ-TTg")
 AGENCY_ROLES = ("lead", "partner")
 AGENCY_KINDS = (
@@ -157,6 +158,9 @@ INDICATORS = Table(
         Field("is_benchmark_comparable", "BOOLEAN", "False where the national value is not on the same scale "
               "(a national count of models is for the whole country)."),
         Field("correspondence_note", "VARCHAR", "Why the correspondence holds or does not.", required=False),
+        Field("is_analogy", "BOOLEAN", "True where the national indicator is a comparison by analogy, not the same "
+              "measure (a province's share of districts against the national share of provinces); every verdict "
+              "on it is marked as such.", required=False),
     ),
 )
 
@@ -185,6 +189,16 @@ TARGETS = Table(
         _year("target_year", "Year by which the target is to be met."),
         _QUOTE,
         *_lines("the quote"),
+        Field("is_partial_scope", "BOOLEAN", "True where the target covers only part of its national indicator's "
+              "scope (scope_note says which part): it is shown beside the national value, never judged stricter "
+              "or weaker than the whole. Empty: the whole scope.", required=False),
+        Field("comparator_as_printed", "VARCHAR", "A qualifier printed earlier in the quote that governs this "
+              "number too ('ít nhất' in 'ít nhất 40% … và 20%'); the provenance gate checks that it stands before "
+              "value_as_printed and reads the row's comparator from it. Empty: the comparator is read from "
+              "value_as_printed alone.", required=False),
+        Field("reading_note", "VARCHAR", "How the curator read a sentence that is not read word for word (one row "
+              "per scope named in the order of the national pair; a comparator that governs several numbers), "
+              "and why.", required=False),
     ),
 )
 
@@ -228,6 +242,39 @@ NATIONAL_TARGETS = Table(
         Field("is_verified", "BOOLEAN", "True where the Vietnamese wording was seen; false where only an English "
               "rendering or a summary was."),
         Field("source", "VARCHAR", "Where the wording was read (site and page)."),
+    ),
+)
+
+NATIONAL_MILESTONES = Table(
+    name="national_milestones",
+    description="Which national programme and milestone a provincial target year is compared with (the one "
+    "definition of that mapping, used by the views, the library and the benchmarks).",
+    primary_key=("programme", "milestone_year"),
+    sort_by=("milestone_year",),
+    fields=(
+        Field("programme", "VARCHAR", "The national programme.", allowed=PROGRAMMES),
+        _year("milestone_year", "Year of the milestone."),
+        _year("first_target_year", "First target year compared with this milestone; empty: every earlier year.",
+              required=False),
+        _year("last_target_year", "Last target year compared with this milestone."),
+        Field("note", "VARCHAR", "Why these years map to this milestone.", required=False),
+    ),
+)
+
+VERDICT_CODES = Table(
+    name="verdicts",
+    description="The codebook of verdicts of the target_alignment view: a Vietnamese and an English label, one "
+    "sentence that explains each, and the colour every chart gives it.",
+    primary_key=("verdict",),
+    sort_by=("display_order",),
+    fields=(
+        Field("verdict", "VARCHAR", "The code in target_alignment.verdict.", unique=True, allowed=VERDICTS),
+        Field("display_order", "INTEGER", "Order in legends and tallies.", unique=True, minimum=1),
+        Field("label_vi", "VARCHAR", "Vietnamese label.", unique=True),
+        Field("label_en", "VARCHAR", "English label.", unique=True),
+        Field("meaning_vi", "VARCHAR", "What the verdict means, in Vietnamese."),
+        Field("meaning_en", "VARCHAR", "What the verdict means, in English."),
+        Field("colour", "VARCHAR", "Colour in every chart (#rrggbb).", unique=True),
     ),
 )
 
@@ -318,7 +365,7 @@ BUDGETS = Table(
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
-        PROVINCES, PLANS, INDICATORS, NATIONAL_TARGETS, AGENCIES, AGENCY_ALIASES,
+        PROVINCES, PLANS, INDICATORS, NATIONAL_TARGETS, NATIONAL_MILESTONES, VERDICT_CODES, AGENCIES, AGENCY_ALIASES,
         TARGETS, QUALITATIVE_OBJECTIVES, TASKS, TASK_AGENCIES, BUDGETS,
     )
 }

@@ -44,61 +44,104 @@ FROM cells AS c
 JOIN provinces AS pr USING (province_slug)
 JOIN indicators AS i USING (indicator_code);
 
--- view: target_alignment: Each provincial target beside the national benchmark for its indicator at the milestone covering its year (2020: 76/QĐ-TTg; 2021-2025 and 2026-2030: 889/QĐ-TTg), with a verdict.
+-- view: target_alignment: Each provincial target beside the national benchmark of the milestone its year is compared with (table national_milestones), with a verdict (table verdicts) and a note in Vietnamese and English.
 -- stored in order: ORDER BY province_name_vi COLLATE vi, target_year, indicator_code, target_id
 CREATE VIEW target_alignment AS
 WITH t AS (
     SELECT t.*, p.province_slug, p.raw_file, pr.name_vi AS province_name_vi, i.label_vi, i.label_en,
            i.national_indicator_code, i.is_benchmark_comparable, i.direction, i.correspondence_note,
-           CASE WHEN t.target_year <= 2020 THEN '76/QĐ-TTg'
-                WHEN t.target_year <= 2030 THEN '889/QĐ-TTg' END AS benchmark_programme,
-           CASE WHEN t.target_year <= 2020 THEN 2020
-                WHEN t.target_year <= 2025 THEN 2025
-                WHEN t.target_year <= 2030 THEN 2030 END AS benchmark_year
+           coalesce(i.is_analogy, false) AS is_by_analogy, coalesce(t.is_partial_scope, false) AS partial,
+           m.programme AS benchmark_programme, m.milestone_year AS benchmark_year
     FROM targets AS t
     JOIN plans AS p USING (plan_id)
     JOIN provinces AS pr USING (province_slug)
     JOIN indicators AS i USING (indicator_code)
+    LEFT JOIN national_milestones AS m
+      ON t.target_year BETWEEN coalesce(m.first_target_year, 0) AND m.last_target_year
 ), joined AS (
     SELECT t.*, n.national_target_id, n.value_low AS national_value_low, n.value_high AS national_value_high,
            n.comparator AS national_comparator, n.unit AS national_unit, n.quote AS national_quote,
-           n.is_verified AS national_is_verified
+           n.is_verified AS national_is_verified,
+           -- the verdict at the milestone's own year, before the rules for earlier years and part scopes
+           CASE
+               WHEN n.value_low IS NULL THEN NULL
+               WHEN t.value_low = n.value_low AND t.value_high = n.value_high THEN 'equal'
+               WHEN t.direction = 'higher_is_stricter' AND t.value_low >= n.value_high THEN 'stricter'
+               WHEN t.direction = 'higher_is_stricter' AND t.value_high <= n.value_low THEN 'weaker'
+               WHEN t.direction = 'lower_is_stricter' AND t.value_high <= n.value_low THEN 'stricter'
+               WHEN t.direction = 'lower_is_stricter' AND t.value_low >= n.value_high THEN 'weaker'
+               ELSE 'overlapping'
+           END AS level_verdict
     FROM t LEFT JOIN national_targets AS n
       ON n.is_quantified AND n.indicator_code = t.national_indicator_code
      AND n.programme = t.benchmark_programme AND n.milestone_year = t.benchmark_year
+), judged AS (
+    SELECT *,
+           CASE
+               WHEN national_target_id IS NULL OR NOT is_benchmark_comparable OR unit <> national_unit
+                   THEN 'no_benchmark'
+               WHEN partial THEN 'partial_scope'
+               WHEN target_year < benchmark_year
+                   THEN CASE WHEN level_verdict IN ('stricter', 'equal') THEN 'stricter' ELSE 'interim' END
+               ELSE level_verdict
+           END AS verdict,
+           _num(value_low) || CASE WHEN value_high <> value_low THEN '-' || _num(value_high) ELSE '' END
+               || CASE WHEN unit = 'percent' THEN '%' ELSE '' END AS province_text,
+           _num(national_value_low) || CASE WHEN national_value_high <> national_value_low
+               THEN '-' || _num(national_value_high) ELSE '' END
+               || CASE WHEN national_unit = 'percent' THEN '%' ELSE '' END AS national_text
+    FROM joined
 )
-SELECT target_id, plan_id, province_slug, province_name_vi, indicator_code, label_vi, label_en, target_year,
-       value_low, value_high, comparator, unit, value_as_printed, scope_note, sectors, quote, line_start, line_end,
-       raw_file, raw_file || ':' || line_start || '-' || line_end AS source,
-       benchmark_programme, benchmark_year, national_target_id, national_value_low, national_value_high,
-       national_comparator, national_quote, national_is_verified,
+SELECT j.target_id, j.plan_id, j.province_slug, j.province_name_vi, j.indicator_code, j.label_vi, j.label_en,
+       j.target_year, j.value_low, j.value_high, j.comparator, j.unit, j.value_as_printed, j.scope_note, j.sectors,
+       j.is_partial_scope, j.reading_note, j.quote, j.line_start, j.line_end,
+       j.raw_file, j.raw_file || ':' || j.line_start || '-' || j.line_end AS source,
+       j.benchmark_programme, j.benchmark_year, j.national_target_id, j.national_value_low, j.national_value_high,
+       j.national_comparator, j.national_quote, j.national_is_verified,
+       j.verdict, j.is_by_analogy,
+       v.label_vi || CASE WHEN j.is_by_analogy AND j.verdict <> 'no_benchmark' THEN ' (so sánh tương tự)' ELSE '' END
+           AS verdict_label_vi,
+       v.label_en || CASE WHEN j.is_by_analogy AND j.verdict <> 'no_benchmark' THEN ' (by analogy)' ELSE '' END
+           AS verdict_label_en,
        CASE
-           WHEN national_target_id IS NULL OR NOT is_benchmark_comparable OR unit <> national_unit
-               THEN 'no_benchmark'
-           WHEN value_low = national_value_low AND value_high = national_value_high THEN 'equal'
-           WHEN direction = 'higher_is_stricter' AND value_low >= national_value_high THEN 'stricter'
-           WHEN direction = 'higher_is_stricter' AND value_high <= national_value_low THEN 'weaker'
-           WHEN direction = 'lower_is_stricter' AND value_high <= national_value_low THEN 'stricter'
-           WHEN direction = 'lower_is_stricter' AND value_low >= national_value_high THEN 'weaker'
-           ELSE 'overlapping'
-       END AS verdict,
+           WHEN j.benchmark_programme IS NULL THEN 'Không có mốc quốc gia cho năm ' || j.target_year || '.'
+           WHEN j.national_indicator_code IS NULL THEN 'Không có chỉ tiêu quốc gia tương ứng.'
+           WHEN j.national_target_id IS NULL THEN j.benchmark_programme || ' không đặt mốc ' || j.benchmark_year
+               || ' cho chỉ tiêu này.'
+           WHEN NOT j.is_benchmark_comparable THEN 'Không cùng thang đo với mốc quốc gia.'
+           ELSE 'Tỉnh ' || j.province_text || ' so với mốc quốc gia ' || j.national_text
+                || ' (' || j.benchmark_programme || ', năm ' || j.benchmark_year || ')'
+                || CASE WHEN j.verdict = 'partial_scope' THEN '; mục tiêu chỉ bao quát một phần phạm vi của chỉ tiêu quốc gia'
+                        WHEN j.target_year < j.benchmark_year THEN '; mục tiêu cho năm ' || j.target_year
+                            || CASE WHEN j.verdict = 'stricter' THEN ', đã đạt mức của mốc trước năm của mốc'
+                                    ELSE ', một bước trước mốc' END
+                        ELSE '' END
+                || CASE WHEN j.is_by_analogy THEN '; so sánh tương tự (cấp huyện của tỉnh so với cấp tỉnh của cả nước)'
+                        ELSE '' END
+                || CASE WHEN NOT j.national_is_verified THEN '; câu chữ quốc gia chỉ thấy bằng tiếng Anh' ELSE '' END
+                || '.'
+       END AS verdict_note_vi,
        CASE
-           WHEN benchmark_programme IS NULL THEN 'No national milestone covers ' || target_year || '.'
-           WHEN national_indicator_code IS NULL THEN 'No national indicator corresponds. '
-               || coalesce(correspondence_note, '')
-           WHEN national_target_id IS NULL THEN 'No ' || benchmark_programme || ' benchmark for '
-               || national_indicator_code || ' at the ' || benchmark_year || ' milestone.'
-           WHEN NOT is_benchmark_comparable THEN 'Not comparable: ' || coalesce(correspondence_note, '')
-           ELSE 'Province ' || _num(value_low) || CASE WHEN value_high <> value_low
-                    THEN '-' || _num(value_high) ELSE '' END
-                || ' vs national ' || _num(national_value_low) || CASE WHEN national_value_high <> national_value_low
-                    THEN '-' || _num(national_value_high) ELSE '' END
-                || ' (' || benchmark_programme || ', ' || benchmark_year || ')'
-                || CASE WHEN target_year < benchmark_year
-                    THEN '; the target is for ' || target_year || ', before the milestone' ELSE '' END
-                || CASE WHEN NOT national_is_verified THEN '; national wording seen only in English' ELSE '' END
-       END AS verdict_note
-FROM joined;
+           WHEN j.benchmark_programme IS NULL THEN 'No national milestone covers ' || j.target_year || '.'
+           WHEN j.national_indicator_code IS NULL THEN 'No national indicator corresponds. '
+               || coalesce(j.correspondence_note, '')
+           WHEN j.national_target_id IS NULL THEN 'No ' || j.benchmark_programme || ' benchmark for this indicator at the '
+               || j.benchmark_year || ' milestone.'
+           WHEN NOT j.is_benchmark_comparable THEN 'Not on the same scale: ' || coalesce(j.correspondence_note, '')
+           ELSE 'Province ' || j.province_text || ' vs national ' || j.national_text
+                || ' (' || j.benchmark_programme || ', ' || j.benchmark_year || ')'
+                || CASE WHEN j.verdict = 'partial_scope' THEN '; the target covers only part of the national scope'
+                        WHEN j.target_year < j.benchmark_year THEN '; the target is for ' || j.target_year
+                            || CASE WHEN j.verdict = 'stricter' THEN ', reaching the milestone''s value before its year'
+                                    ELSE ', a step before the milestone' END
+                        ELSE '' END
+                || CASE WHEN j.is_by_analogy THEN '; a comparison by analogy: '
+                        || rtrim(coalesce(j.correspondence_note, 'not the same measure'), '.') ELSE '' END
+                || CASE WHEN NOT j.national_is_verified THEN '; national wording seen only in English' ELSE '' END
+                || '.'
+       END AS verdict_note_en
+FROM judged AS j
+JOIN verdicts AS v USING (verdict);
 
 -- view: tasks_by_agency: Tasks per leading agency and plan (co-leads counted for each), with partner counts and timeline.
 -- stored in order: ORDER BY n_tasks DESC, province_name_vi COLLATE vi, agency_code, plan_id
