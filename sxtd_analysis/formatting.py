@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -128,3 +129,18 @@ def sources(frame: pl.DataFrame) -> pl.Series:
                      dtype=pl.String)
 
 
+
+
+@cache
+def _codebook(path: Path) -> pl.DataFrame:
+    return pl.read_csv(path, schema_overrides={"display_order": pl.Int64}).sort("display_order")
+
+
+def verdict_codebook(path: Path | str | None = None) -> pl.DataFrame:
+    """The verdicts codebook (data/curated/verdicts.csv, the `verdicts` table): verdict, display_order, label_vi,
+    label_en, meaning_vi, meaning_en, colour, in display order."""
+    if path is None:
+        from sxtd_analysis.config import get_paths
+
+        path = get_paths().curated_dir / "verdicts.csv"
+    return _codebook(Path(path))

@@ -204,6 +204,16 @@ def load_budgets(con=None, *, province: str | None = None, as_pandas: bool = Fal
         FROM budgets b JOIN plans p USING (plan_id) {where} ORDER BY b.budget_id""", params, as_pandas)
 
 
+def load_verdicts(con=None, *, as_pandas: bool = False):
+    """The verdicts codebook: each verdict's Vietnamese and English label, meaning and colour, in display order."""
+    return _frame(_con(con), "SELECT * FROM verdicts ORDER BY display_order", None, as_pandas)
+
+
+def load_milestones(con=None, *, as_pandas: bool = False):
+    """Which national programme and milestone each range of target years is compared with."""
+    return _frame(_con(con), "SELECT * FROM national_milestones ORDER BY milestone_year", None, as_pandas)
+
+
 def catalogue(con=None, *, as_pandas: bool = False):
     """Every table and view of the database: name, kind ('table', 'view', 'view (stored)'), rows, description."""
     from sxtd_analysis.sql import describe_objects
