@@ -107,7 +107,8 @@ def task_findings(tasks: pl.DataFrame, by_agency: pl.DataFrame, links: pl.DataFr
         share = round(100 * collective / kinds["n_links"].sum())
         out.append(Finding("tasks", f"Cặp phối hợp thường gặp nhất là {edge['lead_name_vi']} → "
                            f"{edge['partner_name_vi']} ({edge['n_tasks']} nhiệm vụ); {share}% lượt phối hợp giao "
-                           "cho một tập thể chung (các sở, ngành nói chung, UBND cấp huyện, doanh nghiệp) thay vì một cơ quan cụ thể.",
+                           "cho một tập thể chung (các sở, ngành nói chung, UBND cấp huyện, doanh nghiệp) "
+                           "thay vì một cơ quan cụ thể.",
                            f"The busiest coordination link is {edge['lead_name_en']} → {edge['partner_name_en']} "
                            f"({_n(edge['n_tasks'], 'task')}); {share}% of lead→partner links name a collective body "
                            "(departments in general, district committees, enterprises) rather than one agency."))
