@@ -36,7 +36,9 @@ from sxtd_analysis.schema import VERDICTS  # noqa: E402
 VERDICT_COLOURS: dict[str, str] = {
     "stricter": "#1a9641",
     "equal": "#2b83ba",
+    "interim": "#80cdc1",
     "weaker": "#d7191c",
+    "partial_scope": "#8c6bb1",
     "overlapping": "#fdae61",
     "no_benchmark": "#bababa",
 }
@@ -44,7 +46,9 @@ VERDICT_COLOURS: dict[str, str] = {
 VERDICT_LABELS: dict[str, str] = {
     "stricter": "Tham vọng hơn (stricter)",
     "equal": "Bằng mức quốc gia (equal)",
+    "interim": "Bước trung gian (interim step)",
     "weaker": "Thấp hơn (weaker)",
+    "partial_scope": "Một phần phạm vi (part of the scope)",
     "overlapping": "Chồng lấn (overlapping)",
     "no_benchmark": "Không có mốc so sánh (no benchmark)",
 }
