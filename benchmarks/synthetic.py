@@ -25,9 +25,10 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 REAL_CURATED = ROOT / "data" / "curated"
 #: copied unchanged from the real curated data
-REFERENCE_TABLES = ("indicators", "national_targets", "agencies", "agency_aliases")
+REFERENCE_TABLES = ("indicators", "national_targets", "national_milestones", "verdicts", "agencies",
+                    "agency_aliases")
 N_PROVINCES = 63  # provinces before the 2025 merger
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 _FIRST = ("An", "Bắc", "Bình", "Cẩm", "Đông", "Đức", "Hải", "Hòa", "Hưng", "Kim", "Lạc", "Long", "Minh",
           "Nam", "Phú", "Phước", "Quang", "Tân", "Thạnh", "Vĩnh")
@@ -164,6 +165,8 @@ def _targets(rng: np.random.Generator, plans: pl.DataFrame, indicators: pl.DataF
         "value_as_printed": pl.Series(printed, dtype=pl.Utf8), "target_year": year,
         "verb": _pick(rng, _VERBS, n), "object": _pick(rng, _OBJECTS, n),
         "line_start": line_start, "line_end": line_end,
+        # one target in twenty covers part of its national indicator's scope
+        "is_partial_scope": pl.Series([True if r < 0.05 else None for r in rng.random(n)], dtype=pl.Boolean),
     })
     return frame.select(
         pl.format("{}/t{}", "plan_id", pl.col("seq").cast(pl.Utf8).str.zfill(2)).alias("target_id"),
@@ -171,7 +174,8 @@ def _targets(rng: np.random.Generator, plans: pl.DataFrame, indicators: pl.DataF
         "value_as_printed", "target_year",
         pl.format("Đến năm {}, {} đạt {}; {} {}.", "target_year", pl.col("label_vi").str.to_lowercase(),
                   "value_as_printed", "verb", "object").alias("quote"),
-        "line_start", "line_end",
+        "line_start", "line_end", "is_partial_scope",
+        pl.lit(None, dtype=pl.Utf8).alias("comparator_as_printed"), pl.lit(None, dtype=pl.Utf8).alias("reading_note"),
     ).sort("plan_id", "target_id")
 
 
@@ -245,6 +249,8 @@ def _qualitative(rng: np.random.Generator, plans: pl.DataFrame, mean: float) -> 
         "theme": _pick(rng, _THEMES, n), "target_year": plans["period_end_year"].to_numpy()[plan],
         "verb": _pick(rng, _VERBS, n), "object": _pick(rng, _OBJECTS, n),
         "line_start": line_start, "line_end": line_end,
+        # one target in twenty covers part of its national indicator's scope
+        "is_partial_scope": pl.Series([True if r < 0.05 else None for r in rng.random(n)], dtype=pl.Boolean),
     })
     return frame.select(
         pl.format("{}/q{}", "plan_id", pl.col("seq").cast(pl.Utf8).str.zfill(2)).alias("objective_id"),

@@ -19,9 +19,9 @@ _EXPORTS = {
     # findings: frames and bilingual sentences computed from the queries' frames
     **{name: "sxtd_analysis.findings" for name in (
         "milestone_for", "verdict_counts", "summarise_by_milestone", "shared_indicators", "province_positions",
-        "scope_differences", "horizons", "early_targets", "latest_plan_ids", "latest_plans_tasks", "plan_lines",
-        "verdict_findings", "caveats", "province_findings", "comparison_findings", "province_headlines",
-        "data_quality_notes", "task_findings")},
+        "scope_differences", "horizons", "early_targets", "latest_plan_ids", "latest_plans", "latest_plans_tasks",
+        "of_plans", "plan_lines", "indicator_rows", "verdict_findings", "caveats", "province_findings",
+        "comparison_findings", "province_headlines", "province_report", "data_quality_notes")},
     "build_database": "sxtd_analysis.warehouse",
     "check_provenance": "sxtd_analysis.provenance",
     "parse_quantities": "sxtd_analysis.numbers",

@@ -25,6 +25,7 @@ import polars as pl  # noqa: E402
 
 from sxtd_analysis.formatting import (  # noqa: E402
     as_polars,
+    milestone_marks,
     require_columns,
     sources,
     value_labels,
@@ -56,8 +57,6 @@ VERDICT_LABELS: dict[str, str] = {
 MIXED = "mixed"
 MIXED_LABEL = "Nhiều kết luận (mixed)"
 MIXED_COLOUR = "#c2a5cf"
-#: National milestones the views compare against (see views.sql, target_alignment).
-NATIONAL_MILESTONES: dict[int, str] = {2020: "76/QĐ-TTg", 2025: "889/QĐ-TTg", 2030: "889/QĐ-TTg"}
 PROGRAMME_COLOURS: dict[str, str] = {"76/QĐ-TTg": "#9ecae1", "889/QĐ-TTg": "#3182bd"}
 YEARS_PRINTED = "năm ghi trong nhiệm vụ (years printed)"
 YEARS_FROM_PLAN = "theo giai đoạn kế hoạch (no years printed)"
@@ -582,7 +581,7 @@ def plan_timeline_chart(plans: Any, targets: Any = None, *, sort: Sequence[str] 
                      alt.Tooltip("target_year:Q", title="Năm mục tiêu (target year)", format="d"),
                      alt.Tooltip("n_targets:Q", title="Số mục tiêu (targets)"),
                      alt.Tooltip("indicators:N", title="Chỉ tiêu (indicators)")]))
-    marks = dict(NATIONAL_MILESTONES if milestones is None else milestones)
+    marks = dict(milestone_marks() if milestones is None else milestones)
     ms = pl.DataFrame({"year": list(marks), "programme": list(marks.values())},
                       schema={"year": pl.Int64, "programme": pl.String}).filter(
         (pl.col("year") >= lo) & (pl.col("year") <= hi)).with_columns(

@@ -142,12 +142,17 @@ def describe(ctx: click.Context, name: str) -> None:
     con = _connect(ctx)
     try:
         description, frame = describe_columns(con, name)
+        verdicts = (con.sql("SELECT verdict, label_vi, label_en, meaning_en FROM verdicts ORDER BY display_order").pl()
+                    if "verdict" in frame["column"].to_list() and name != "verdicts" else None)
     except SqlError as err:
         raise UserError(str(err)) from None
     finally:
         con.close()
     click.echo(f"{name}: {description}\n")
     click.echo(format_result(frame, "table", max_rows=1000))
+    if verdicts is not None:
+        click.echo("\nVerdicts (table verdicts):\n")
+        click.echo(format_result(verdicts, "table", max_rows=100))
 
 
 @main.command()

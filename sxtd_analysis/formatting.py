@@ -144,3 +144,19 @@ def verdict_codebook(path: Path | str | None = None) -> pl.DataFrame:
 
         path = get_paths().curated_dir / "verdicts.csv"
     return _codebook(Path(path))
+
+
+def milestone_marks(path: Path | str | None = None) -> dict[int, str]:
+    """{milestone year: programme} from the national_milestones table's CSV (the one definition of the mapping),
+    for the dashed milestone rules of the charts."""
+    if path is None:
+        from sxtd_analysis.config import get_paths
+
+        path = get_paths().curated_dir / "national_milestones.csv"
+    return dict(_codebook_rows(Path(path)))
+
+
+@cache
+def _codebook_rows(path: Path) -> tuple[tuple[int, str], ...]:
+    frame = pl.read_csv(path, schema_overrides={"milestone_year": pl.Int64}).sort("milestone_year")
+    return tuple(frame.select("milestone_year", "programme").iter_rows())

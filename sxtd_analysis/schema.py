@@ -423,17 +423,25 @@ DERIVED_COLUMNS: dict[str, str] = {
     "source": "raw_file:line_start-line_end of each quote.",
     "target_ids": "Targets aggregated in the row.",
     "plan_ids": "Plans the row's targets come from.",
-    "benchmark_programme": "National programme whose milestone covers the target year (2020: 76/QĐ-TTg; "
-                           "2021-2030: 889/QĐ-TTg).",
-    "benchmark_year": "National milestone compared with (2020, 2025 or 2030).",
+    "benchmark_programme": "National programme whose milestone the target year is compared with (table "
+                           "national_milestones: up to 2020 76/QĐ-TTg; 2021-2030 889/QĐ-TTg).",
+    "benchmark_year": "National milestone compared with (2020, 2025 or 2030; table national_milestones).",
     "national_value_low": "Lower end of the national benchmark.",
     "national_value_high": "Upper end of the national benchmark.",
     "national_comparator": "How the national value is stated.",
     "national_quote": "Wording of the national benchmark.",
     "national_is_verified": "True where the national benchmark's Vietnamese wording was seen.",
-    "verdict": "The province's target against the benchmark: stricter, equal, weaker, overlapping (ranges "
-               "overlap) or no_benchmark; for reductions a larger cut, for coverages a larger share is stricter.",
-    "verdict_note": "Why the verdict is what it is, in words.",
+    "verdict": "The province's target against the benchmark (codebook: table verdicts): stricter (asks more, or "
+               "reaches the milestone's value before its year), equal, interim (a year before the milestone, not "
+               "there yet: a step, never weaker), overlapping (ranges overlap), weaker (asks less for the "
+               "milestone's year), partial_scope (covers part of the national scope: shown beside, not judged) or "
+               "no_benchmark. For reductions a larger cut, for coverages a larger share is stricter.",
+    "is_by_analogy": "True where the comparison is by analogy, not the same measure (a province's share of districts "
+                     "against the national share of provinces); the verdict's labels say so.",
+    "verdict_label_vi": "The verdict's Vietnamese label, marked '(so sánh tương tự)' for a comparison by analogy.",
+    "verdict_label_en": "The verdict's English label, marked '(by analogy)' for a comparison by analogy.",
+    "verdict_note_vi": "Why the verdict is what it is, in Vietnamese: the two values, the milestone, and any caveat.",
+    "verdict_note_en": "Why the verdict is what it is, in English: the two values, the milestone, and any caveat.",
     "agency_name_vi": "Agency's Vietnamese name.",
     "agency_name_en": "Agency's English name.",
     "agency_kind": "Kind of body.",
