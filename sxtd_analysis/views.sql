@@ -99,7 +99,7 @@ SELECT target_id, plan_id, province_slug, province_name_vi, indicator_code, labe
        END AS verdict_note
 FROM joined;
 
--- view: tasks_by_agency: Tasks per leading agency and plan (co-leads counted for each), with partner counts and timeline.
+-- view: tasks_by_agency: Tasks per leading agency and plan (co-leads counted for each), with partner counts and timeline; activities that name no agency are not counted.
 -- stored in order: ORDER BY n_tasks DESC, province_name_vi COLLATE vi, agency_code, plan_id
 CREATE VIEW tasks_by_agency AS
 -- Performance: partners counted by a window over each task's rows (no second pass and join on task_id), and

@@ -31,7 +31,7 @@ def test_query_prints_a_table(root):
 
 @pytest.mark.parametrize(("fmt", "check"), [
     ("csv", lambda out: out.splitlines()[0] == "n"),
-    ("json", lambda out: json.loads(out) == [{"n": 108}]),
+    ("json", lambda out: json.loads(out) == [{"n": 124}]),
     ("markdown", lambda out: out.splitlines()[1].startswith("|:--")),
 ])
 def test_formats(root, fmt, check):
