@@ -311,7 +311,8 @@ TASKS = Table(
 
 TASK_AGENCIES = Table(
     name="task_agencies",
-    description="Agencies that lead or take part in each task (many to many).",
+    description="Agencies that lead or take part in each task (many to many); an agency has one role in a task "
+    "(one that a row prints as lead and again as partner is recorded once, as lead).",
     primary_key=("task_id", "agency_code", "role"),
     sort_by=("task_id", "role", "agency_code"),
     fields=(
