@@ -212,14 +212,16 @@ def _tasks(rng: np.random.Generator, plans: pl.DataFrame, agencies: pl.DataFrame
     years = pl.col("start_year") > 0
     tasks = frame.select(
         pl.format("{}/{}-{}", "plan_id", "roman", pl.col("seq").cast(pl.Utf8).str.zfill(3)).alias("task_id"),
-        "plan_id", "section", pl.col("seq").cast(pl.Utf8).alias("number_as_printed"),
+        "plan_id", pl.lit("assignment").alias("task_kind"), "section",
+        pl.lit(False).alias("is_section_inferred"), pl.col("seq").cast(pl.Utf8).alias("number_as_printed"),
         pl.format("{} {} trong các ngành, lĩnh vực trên địa bàn tỉnh", "verb", "object").alias("title"),
         "details", "lead_agency_code", "output",
         pl.when(years).then("start_year").alias("start_year"), pl.when(years).then("end_year").alias("end_year"),
+        pl.lit(False).alias("is_start_year_inferred"), pl.lit(False).alias("is_end_year_inferred"),
         "frequency",
         pl.when(years).then(pl.format("{}-{}", "start_year", "end_year")).otherwise(pl.lit("Thường xuyên"))
         .alias("timing_as_printed"),
-        "funding_as_printed", "line_start", "line_end",
+        "funding_as_printed", pl.lit(None, dtype=pl.Utf8).alias("curation_note"), "line_start", "line_end",
     )
     # task_agencies: lead, 10% a co-lead, then 2 or 3 partners
     task_ids = tasks["task_id"]

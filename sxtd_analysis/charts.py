@@ -721,7 +721,8 @@ def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | Non
     several = len(set(t["province_name_vi"].to_list())) > 1
     printed = pl.col("start_year").is_not_null() | pl.col("end_year").is_not_null()
     t = t.with_columns(
-        agency=pl.col(agency_col), agency_en=_text(t, "lead_agency_name_en"),
+        agency=pl.col(agency_col).fill_null("Không giao cơ quan (no agency named)"),
+        agency_en=_text(t, "lead_agency_name_en"),
         start=pl.coalesce("start_year", "end_year", "period_start_year"),
         end=pl.coalesce("end_year", "start_year", "period_end_year"),
         years_source=pl.when(printed).then(pl.lit(YEARS_PRINTED)).otherwise(pl.lit(YEARS_FROM_PLAN)),

@@ -897,6 +897,10 @@ def _cells(row: _Row, tabbed: bool) -> list[tuple[int, str]]:
     return cells
 
 
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
 def _years(timing: str, plan_start: int | None) -> tuple[str, str]:
     years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", timing) if _year_ok(int(y))]
     if not years:
@@ -916,7 +920,8 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
     start, name = found
     appendix = [x for x in lines[start:] if fold(x)]
     tabbed = sum("\t" in x for x in appendix) > len(appendix) / 2
-    rows = _split_rows(lines, start, name if name.casefold() != "phụ lục" else "Phụ lục")
+    default_section = name if name.casefold() != "phụ lục" else "Phụ lục"
+    rows = _split_rows(lines, start, default_section)
     out: list[dict[str, str]] = []
     warnings: list[str] = []
     columns = TABLES["tasks"].column_names
@@ -985,11 +990,15 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
         if freq:
             frequency = fold(freq[1])[0].upper() + fold(freq[1])[1:]
         start_year, end_year = _years(timing, plan_start)
+        start_inferred = bool(start_year) and start_year not in timing  # 'Trước năm 2025': the plan's start
         last_line = max(no for no, _ in row.lines) if row.lines else row.first_line
         task = {c: "" for c in columns}
         task.update(
-            task_id=f"{plan_id}/T-{len(out) + 1:02d}", plan_id=plan_id, section=row.section,
-            number_as_printed=row.number, title=fold(" ".join(title_parts)), details=fold(" ".join(details)),
+            task_id=f"{plan_id}/T-{len(out) + 1:02d}", plan_id=plan_id, task_kind="assignment",
+            section=row.section, is_section_inferred=_flag(row.section == default_section),  # no heading above
+            is_start_year_inferred=_flag(start_inferred),
+            is_end_year_inferred="false", number_as_printed=row.number, title=fold(" ".join(title_parts)),
+            details=fold(" ".join(details)),
             lead_agency_code=lead_code, output=fold(output), start_year=start_year, end_year=end_year,
             frequency=frequency, timing_as_printed=fold(timing), funding_as_printed=fold(funding),
             line_start=str(row.first_line), line_end=str(last_line), lead_agency_as_printed=lead_text,

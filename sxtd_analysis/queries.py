@@ -127,13 +127,15 @@ def tasks_by_agency(con=None, *, province: str | None = None, as_pandas: bool = 
 
 
 _TASKS_SQL = """
-    SELECT t.task_id, t.plan_id, p.province_slug, pr.name_vi AS province_name_vi, t.section,
+    SELECT t.task_id, t.plan_id, p.province_slug, pr.name_vi AS province_name_vi, t.task_kind, t.section,
            t.number_as_printed, t.title, t.details, t.lead_agency_code, a.name_vi AS lead_agency_name_vi,
            a.name_en AS lead_agency_name_en, a.kind AS lead_agency_kind, t.output, t.start_year, t.end_year,
            t.frequency, t.timing_as_printed, t.funding_as_printed, p.period_start_year, p.period_end_year,
            coalesce(t.start_year, t.end_year, p.period_start_year) AS start_year_effective,
            coalesce(t.end_year, t.start_year, p.period_end_year) AS end_year_effective,
-           (t.start_year IS NOT NULL OR t.end_year IS NOT NULL) AS years_printed,
+           ((t.start_year IS NOT NULL AND NOT t.is_start_year_inferred)
+            OR (t.end_year IS NOT NULL AND NOT t.is_end_year_inferred)) AS years_printed,
+           t.is_section_inferred, t.is_start_year_inferred, t.is_end_year_inferred, t.curation_note,
            (SELECT count(*) FROM task_agencies ta WHERE ta.task_id = t.task_id AND ta.role = 'partner')
                AS n_partners,
            p.raw_file, t.line_start, t.line_end, p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
@@ -143,7 +145,8 @@ _TASKS_SQL = """
 
 def load_tasks(con=None, *, province: str | None = None, as_pandas: bool = False):
     """Every task with its province, lead agency names, plan period, the years to draw it over (the plan's
-    period where the row prints none: `years_printed` false), partner count and `source`."""
+    period where the row prints none: `years_printed` false, years the curator inferred count as not printed),
+    partner count and `source`."""
     con = _con(con)
     where, params = _where({"p.province_slug": _slug(con, province)})
     return _frame(con, f"{_TASKS_SQL} {where} ORDER BY pr.name_vi COLLATE vi, t.plan_id, t.task_id",

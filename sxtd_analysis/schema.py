@@ -15,6 +15,8 @@ DIRECTIONS = ("higher_is_stricter", "lower_is_stricter")
 VERDICTS = ("stricter", "equal", "interim", "overlapping", "weaker", "partial_scope", "no_benchmark")
 PROGRAMMES = ("889/QĐ-TTg", "76/QĐ-TTg")
 AGENCY_ROLES = ("lead", "partner")
+#: assignment: names a lead agency; activity: listed in a plan's content section, names no agency
+TASK_KINDS = ("assignment", "activity")
 AGENCY_KINDS = (
     "province_department",  # Sở ...
     "province_board",  # Ban Quản lý ..., Văn phòng điều phối ...
@@ -304,35 +306,60 @@ AGENCY_ALIASES = Table(
 
 TASKS = Table(
     name="tasks",
-    description="Rows of each plan's appendix task table; for a plan whose appendix is not in its text, the "
-    "assignments of its implementation section.",
+    description="Tasks of each plan: the rows of its appendix task table; for a plan whose appendix is not in "
+    "its text, the assignments of its implementation section and the activities of its content section "
+    "(task_kind tells them apart).",
     primary_key=("task_id",),
     sort_by=("plan_id", "task_id"),
     has_provenance=True,
     fields=(
         Field("task_id", "VARCHAR", "Identifier: <plan_id>/<section>-<NN>.", unique=True),
         Field("plan_id", "VARCHAR", "Plan that assigns the task.", references="plans.plan_id"),
-        Field("section", "VARCHAR", "Section of the table or text, as printed (I. NHIỆM VỤ GIAI ĐOẠN 2021-2025)."),
-        Field("number_as_printed", "VARCHAR", "Row number as printed; empty where none is printed.",
-              required=False),
+        Field("task_kind", "VARCHAR", "What the row is: assignment (a row of an appendix task table, or an "
+              "agency's assignment in the implementation section: it names a lead agency) or activity (an "
+              "activity listed in the plan's content section, Nội dung, which names no agency).",
+              allowed=TASK_KINDS),
+        Field("section", "VARCHAR", "Section of the table or text, as printed (I. NHIỆM VỤ GIAI ĐOẠN 2021-2025; "
+              "a numeral printed in a cell of its own is joined to its heading with '. '); supplied by the curator "
+              "where is_section_inferred."),
+        Field("is_section_inferred", "BOOLEAN", "True where the text prints no heading for the row's section and "
+              "the curator supplied it (curation_note says from where)."),
+        Field("number_as_printed", "VARCHAR", "Row number as printed, white space folded (for a bullet under a "
+              "numbered item, the item's number); empty where none is printed. A table that prints an old and a "
+              "new number side by side keeps both ('5 4'); a number broken over two lines of its narrow cell "
+              "reads with a space ('11 1 0').", required=False),
         Field("title", "VARCHAR", "The task as printed (white space folded). The provenance gate checks that its "
               "words stand in this order within line_start..line_end."),
         Field("details", "VARCHAR", "Further content printed for the task.", required=False),
-        Field("lead_agency_code", "VARCHAR", "Agency that leads (the first, where several lead).",
+        Field("lead_agency_code", "VARCHAR", "Agency that leads (the first, where several lead); required for an "
+              "assignment, empty for an activity that names no agency.", required=False,
               references="agencies.agency_code"),
-        Field("output", "VARCHAR", "Product or output as printed (Lớp tập huấn, Mô hình).", required=False),
-        _year("start_year", "First year of the task.", required=False),
-        _year("end_year", "Last year of the task.", required=False),
-        Field("frequency", "VARCHAR", "Frequency as printed (Hàng năm, Thường xuyên), if any.", required=False),
-        Field("timing_as_printed", "VARCHAR", "The timing cell as printed.", required=False),
+        Field("output", "VARCHAR", "The product or output cell as printed (Lớp tập huấn, 02 cuộc, Thường xuyên), "
+              "or the quantity an activity names (02 doanh nghiệp).", required=False),
+        _year("start_year", "First year of the task; inferred by the curator where is_start_year_inferred.",
+              required=False),
+        _year("end_year", "Last year of the task; inferred by the curator where is_end_year_inferred.",
+              required=False),
+        Field("is_start_year_inferred", "BOOLEAN", "True where the row prints no start year and start_year is the "
+              "curator's reading (the plan's first year for 'Trước năm 2025'; 2023 for a one-year plan)."),
+        Field("is_end_year_inferred", "BOOLEAN", "True where the row prints no end year and end_year is the "
+              "curator's reading (2023 for a one-year plan)."),
+        Field("frequency", "VARCHAR", "How often the task recurs, as printed in the row (Hàng năm, Thường "
+              "xuyên); empty where the row prints none. A condition (Khi có yêu cầu, Theo kế hoạch của Bộ...) is "
+              "not a frequency: it stays in the cell that prints it.", required=False),
+        Field("timing_as_printed", "VARCHAR", "The timing cell as printed; empty where the row prints none.",
+              required=False),
         Field("funding_as_printed", "VARCHAR", "Funding source as printed, if any.", required=False),
+        Field("curation_note", "VARCHAR", "What the curator decided that the row does not print, and why.",
+              required=False),
         *_lines("the task's row"),
     ),
 )
 
 TASK_AGENCIES = Table(
     name="task_agencies",
-    description="Agencies that lead or take part in each task (many to many).",
+    description="Agencies that lead or take part in each task (many to many); an agency has one role in a task "
+    "(one that a row prints as lead and again as partner is recorded once, as lead).",
     primary_key=("task_id", "agency_code", "role"),
     sort_by=("task_id", "role", "agency_code"),
     fields=(
@@ -449,9 +476,9 @@ DERIVED_COLUMNS: dict[str, str] = {
     "n_tasks_as_co_lead": "Of those, tasks where it is not the first lead.",
     "n_partner_links": "Partner agencies summed over those tasks.",
     "avg_partners_per_task": "Average number of partner agencies per task.",
-    "first_year": "Earliest start year of those tasks (plan start where none is printed).",
-    "last_year": "Latest end year of those tasks (plan end where none is printed).",
-    "n_recurring_tasks": "Tasks with a printed frequency (thường xuyên, hàng năm...).",
+    "first_year": "Earliest start year of those tasks (the plan's first year where a task has none).",
+    "last_year": "Latest end year of those tasks (the plan's last year where a task has none).",
+    "n_recurring_tasks": "Of those, tasks whose row prints a frequency (Hàng năm, Thường xuyên; tasks.frequency).",
     "key": "Build fact: curated_hash, built_at, package_version, duckdb_version, rows.<table>.",
     "value": "Its value.",
 }

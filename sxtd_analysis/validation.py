@@ -46,10 +46,16 @@ EVERY_PLAN_HAS = {"targets": "target", "tasks": "task"}
 REQUIRED_WHEN = {
     "national_targets": ("is_quantified", True,
                          ("indicator_code", "value_low", "value_high", "comparator", "unit", "value_as_printed")),
+    "tasks": ("task_kind", "assignment", ("lead_agency_code",)),
 }
 #: table -> (condition column, condition value, columns that together must be unique where it holds)
 UNIQUE_WHEN = {
     "national_targets": ("is_quantified", True, ("programme", "milestone_year", "indicator_code")),
+}
+#: table -> (columns that together must be unique, why): a narrower key than the table's primary key
+UNIQUE_TOGETHER = {
+    "task_agencies": (("task_id", "agency_code"), "An agency has one role in a task: it leads or it is a "
+                      "partner, not both."),
 }
 
 
@@ -204,6 +210,10 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
                           "duplicate_key",
                           f"At most one row per ({', '.join(key)}) where {cond_col} is {_flag(cond_val)}.",
                           condition=(cond_col, cond_val)))
+    if name in UNIQUE_TOGETHER:
+        key, why = UNIQUE_TOGETHER[name]
+        rules.append(Rule(name, "ExpectCompoundColumnsToBeUnique", {"column_list": list(key)}, ",".join(key),
+                          "duplicate_key", why))
     for other in every_plan:
         flag = _every_plan_flag(other)
         rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]}, "plan_id",

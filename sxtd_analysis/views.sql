@@ -143,7 +143,7 @@ SELECT j.target_id, j.plan_id, j.province_slug, j.province_name_vi, j.indicator_
 FROM judged AS j
 JOIN verdicts AS v USING (verdict);
 
--- view: tasks_by_agency: Tasks per leading agency and plan (co-leads counted for each), with partner counts and timeline.
+-- view: tasks_by_agency: Tasks per leading agency and plan (co-leads counted for each), with partner counts and timeline; activities that name no agency are not counted.
 -- stored in order: ORDER BY n_tasks DESC, province_name_vi COLLATE vi, agency_code, plan_id
 CREATE VIEW tasks_by_agency AS
 -- Performance: partners counted by a window over each task's rows (no second pass and join on task_id), and

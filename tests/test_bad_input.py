@@ -25,6 +25,7 @@ from click.testing import CliRunner
 
 from sxtd_analysis.cli import main
 from sxtd_analysis.config import ENV_VARS, get_paths
+from sxtd_analysis.schema import TABLES
 from sxtd_analysis.warehouse import BuildError, build_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -309,7 +310,8 @@ CASES = {
     "empty file": Case(empty_file, r"the file is empty"),
     "header only": Case(header_only, r"has no rows; every curated table needs at least one"),
     "semicolon-delimited": Case(semicolons, r"uses ';' as delimiter; curated files are comma-separated"),
-    "truncated row": Case(truncated_row, r"has 4 field\(s\), the header has 15 \(truncated or unquoted comma\?\)"),
+    "truncated row": Case(truncated_row, rf"has 4 field\(s\), the header has {len(TABLES['tasks'].fields)} "
+                                         r"\(truncated or unquoted comma\?\)"),
     "file cut short": Case(truncated_file, r"is not valid CSV \(unexpected end of data\)"),
     "missing file": Case(missing_file, r"file is missing"),
     "raw file changed": Case(raw_file_changed, r"has changed: sha256 is [0-9a-f]{64}, the manifest \(line \d+\) "

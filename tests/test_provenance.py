@@ -92,6 +92,23 @@ def test_task_title_must_stand_in_its_lines(tmp_path):
     assert len(problems) == 1 and "title's words do not stand in order" in problems[0].message
 
 
+def test_the_gate_reads_every_activity_title_against_its_lines(tmp_path):
+    """Đồng Tháp's section-III activities (which name no agency) are checked like every other task."""
+    paths = copy_project_data(tmp_path)
+
+    def tamper(rows):
+        for row in rows:
+            if row["task_kind"] == "activity":  # the lines of the next activity but one: other words
+                row["line_start"], row["line_end"] = str(int(row["line_start"]) + 20), str(int(row["line_end"]) + 20)
+
+    _rewrite(paths.curated_dir / "tasks.csv", tamper)
+    problems = check_provenance(load_curated(paths.curated_dir), paths.raw_dir, paths.curated_dir)
+    activities = [r["task_id"] for r in read_rows(paths.curated_dir / "tasks.csv") if r["task_kind"] == "activity"]
+    assert len(activities) == 16
+    assert sorted(p.row_id for p in problems) == sorted(activities)
+    assert all("title's words do not stand in order" in p.message for p in problems)
+
+
 def test_changed_raw_file_fails_the_manifest(tmp_path):
     paths = copy_project_data(tmp_path)
     raw = paths.raw_dir / "hoa-binh_qd-2583-2020.txt"

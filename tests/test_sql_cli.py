@@ -31,7 +31,7 @@ def test_query_prints_a_table(root):
 
 @pytest.mark.parametrize(("fmt", "check"), [
     ("csv", lambda out: out.splitlines()[0] == "n"),
-    ("json", lambda out: json.loads(out) == [{"n": 108}]),
+    ("json", lambda out: json.loads(out) == [{"n": 124}]),
     ("markdown", lambda out: out.splitlines()[1].startswith("|:--")),
 ])
 def test_formats(root, fmt, check):
@@ -42,10 +42,10 @@ def test_formats(root, fmt, check):
 def test_query_from_standard_input_and_output_file(root, tmp_path):
     out = tmp_path / "t.parquet"
     result = run(root, "sql", "--output", str(out), input="SELECT * FROM targets")
-    assert result.exit_code == 0 and "wrote 30 rows" in result.output
+    assert result.exit_code == 0 and "wrote 31 rows" in result.output
     import polars as pl
 
-    assert pl.read_parquet(out).height == 30
+    assert pl.read_parquet(out).height == 31
 
 
 @pytest.mark.parametrize("statement", [
@@ -83,7 +83,7 @@ def test_sql_error_is_one_line_without_traceback(root):
 def test_tables_lists_descriptions_and_counts(root):
     result = run(root, "tables")
     line = next(ln for ln in result.output.splitlines() if ln.startswith("targets "))
-    assert "30" in line.split() and "Quantified objectives" in line
+    assert "31" in line.split() and "Quantified objectives" in line
 
 
 def test_describe_shows_meanings(root):
