@@ -22,12 +22,15 @@ One module per stage: `reading` (lines, years), `patterns` (the genre's regular 
 row), `tasks` (the appendix table, agencies), `drafts` (the whole draft and its CSV files).
 """
 
+from sxtd_analysis.extract.agencies import AgencyMatcher
 from sxtd_analysis.extract.drafts import (
     DRAFT_FILES,
     PLAN_REVIEW_COLUMNS,
+    REVIEW_COLUMNS,
     TARGET_REVIEW_COLUMNS,
     TASK_REVIEW_COLUMNS,
     Draft,
+    DraftsExistError,
     extract_plan,
     write_drafts,
 )
@@ -36,11 +39,12 @@ from sxtd_analysis.extract.indicators import KEYWORDS_FILE, Keyword, Suggestion,
 from sxtd_analysis.extract.reading import read_plan_lines, split_lines, year_in
 from sxtd_analysis.extract.sections import Heading, Item, _heading
 from sxtd_analysis.extract.targets import extract_targets
-from sxtd_analysis.extract.tasks import AgencyMatcher, extract_tasks
+from sxtd_analysis.extract.tasks import extract_tasks
 
 __all__ = [
-    "DRAFT_FILES", "KEYWORDS_FILE", "PLAN_REVIEW_COLUMNS", "TARGET_REVIEW_COLUMNS", "TASK_REVIEW_COLUMNS",
-    "AgencyMatcher", "Draft", "Heading", "Item", "Keyword", "Suggestion", "_heading", "extract_plan",
-    "extract_plan_header", "extract_targets", "extract_tasks", "load_keywords", "read_plan_lines",
-    "resolve_province", "split_lines", "suggest_indicator", "write_drafts", "year_in",
+    "DRAFT_FILES", "KEYWORDS_FILE", "PLAN_REVIEW_COLUMNS", "REVIEW_COLUMNS", "TARGET_REVIEW_COLUMNS",
+    "TASK_REVIEW_COLUMNS", "AgencyMatcher", "Draft", "DraftsExistError", "Heading", "Item", "Keyword",
+    "Suggestion", "_heading", "extract_plan", "extract_plan_header", "extract_targets", "extract_tasks",
+    "load_keywords", "read_plan_lines", "resolve_province", "split_lines", "suggest_indicator", "write_drafts",
+    "year_in",
 ]

@@ -24,7 +24,7 @@ class Keyword:
     weight: float
 
 
-def load_keywords(path: Path | str = KEYWORDS_FILE) -> list[Keyword]:
+def load_keywords(path: Path | str = KEYWORDS_FILE, code_column: str = "indicator_code") -> list[Keyword]:
     """The indicator keyword lists: 'a + b' needs both phrases; matching ignores case and spacing."""
     out = []
     for row in read_csv_rows(Path(path)):
@@ -32,7 +32,7 @@ def load_keywords(path: Path | str = KEYWORDS_FILE) -> list[Keyword]:
             re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in fold_key(p).split()) + r"(?!\w)")
             for p in row["keyword"].split("+") if p.strip()
         )
-        out.append(Keyword(row["indicator_code"].strip(), fold(row["keyword"]), parts, float(row["weight"])))
+        out.append(Keyword(row[code_column].strip(), fold(row["keyword"]), parts, float(row["weight"])))
     return out
 
 

@@ -37,6 +37,8 @@ FREQUENCY = re.compile(r"\b(thường\s+xuyên|hàng\s+năm|hằng\s+năm|địn
 FUNDING = re.compile(r"^(?:ngân\s+sách|nguồn\s+(?:vốn|kinh\s+phí)|kinh\s+phí|vốn)\b", re.IGNORECASE)
 LEAD_LABEL = re.compile(r"(?:đơn\s+vị|cơ\s+quan)\s+chủ\s+trì\s*:\s*(?P<lead>[^\n]+?)\s*(?:[-–]\s*(?:đơn\s+vị|"
                          r"cơ\s+quan)\s+phối\s+hợp\s*:|$)", re.IGNORECASE)
+PARTNER_LABEL = re.compile(r"(?:đơn\s+vị|cơ\s+quan)\s+phối\s+hợp\s*:\s*(?P<partners>[^\n]+?)\s*(?:[-–]\s*(?:đơn\s+vị|"
+                           r"cơ\s+quan)\s+chủ\s+trì\s*:|\.?\s*$)", re.IGNORECASE)
 # how the name of a body begins (a cell of the agency columns of a task table)
 AGENCY_START = re.compile(
     r"^(?:Sở|SỞ|Ban\s+Quản\s+lý|Ban\s+quản\s+lý|BQL|UBND|Ủy\s+ban|Uỷ\s+ban|Đài|Báo|Văn\s+phòng|Các\s+[Ss]ở|"

@@ -1,59 +1,26 @@
-"""Draft rows of tasks.csv from an appendix task table, agencies matched to agency_aliases.csv."""
+"""Draft rows of tasks.csv from an appendix task table, with the lead and partner agencies each row names."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from sxtd_analysis.extract.agencies import AgencyMatcher, Mention, split_agencies
 from sxtd_analysis.extract.patterns import (
-    AGENCY_START,
     FREQUENCY,
     FUNDING,
     HEADER_LABELS,
     LEAD_LABEL,
     PAGE_NUMBER,
+    PARTNER_LABEL,
     ROMAN_ALONE,
     TIMING,
     TRAILING_TIMING,
 )
-from sxtd_analysis.extract.reading import fold_key, year_ok
+from sxtd_analysis.extract.reading import year_ok
 from sxtd_analysis.extract.sections import is_roman_heading
 from sxtd_analysis.schema import TABLES
 from sxtd_analysis.text import fold
-
-
-@dataclass(frozen=True)
-class AgencyMatcher:
-    """Longest alias of data/curated/agency_aliases.csv that starts a text (NFC, folded, any case)."""
-
-    aliases: tuple[tuple[str, str, str], ...]  # (key, code, alias as printed), longest first
-
-    @classmethod
-    def from_rows(cls, rows: list[dict[str, str]]) -> AgencyMatcher:
-        items = sorted(((fold_key(r["alias"]), r["agency_code"], fold(r["alias"])) for r in rows),
-                       key=lambda t: -len(t[0]))
-        return cls(tuple(items))
-
-    def match(self, text: str) -> tuple[str, str]:
-        """(code, matched text as printed); ('', '') when no alias starts the text."""
-        s = fold(text)
-        key = s.casefold()
-        for alias, code, _printed in self.aliases:
-            if key.startswith(alias) and (len(key) == len(alias) or not key[len(alias)].isalnum()):
-                return code, s[: len(alias)]
-        return "", ""
-
-    def find_at_end(self, text: str) -> int | None:
-        """Offset where a whole alias ends the text after other words ("... điểm kinh Sở Công Thương")."""
-        key = fold(text).casefold()
-        for alias, _code, _printed in self.aliases:
-            if key.endswith(" " + alias) and len(key) > len(alias) + 1:
-                return len(key) - len(alias)
-        return None
-
-    def starts_agency(self, text: str) -> bool:
-        return bool(AGENCY_START.match(fold(text))) or bool(self.match(text)[0])
-
 
 _COLUMN_LABELS = {"chủ trì", "phối hợp", "thời gian", "sản phẩm", "kết quả", "kinh phí"}
 
@@ -62,7 +29,7 @@ def _labels(s: str) -> set[str]:
     return {" ".join(m.casefold().split()) for m in HEADER_LABELS.findall(s)} & _COLUMN_LABELS
 
 
-def _appendix_start(lines: list[str]) -> tuple[int, str] | None:
+def appendix_start(lines: list[str]) -> tuple[int, str] | None:
     """0-based index where the task appendix begins and its name, or None.
 
     A heading "PHỤ LỤC", else a table header: column labels ("Cơ quan chủ trì", "Cơ quan phối hợp",
@@ -196,17 +163,22 @@ def _years(timing: str, plan_start: int | None) -> tuple[str, str]:
 
 
 def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_start: int | None = None
-                  ) -> tuple[list[dict[str, str]], list[str]]:
-    """Draft rows of tasks.csv from a flattened appendix task table, as far as the text allows."""
-    found = _appendix_start(lines)
+                  ) -> tuple[list[dict[str, str]], dict[str, list[tuple[str, Mention]]], list[str]]:
+    """Draft rows of tasks.csv from a flattened appendix task table, as far as the text allows.
+
+    Returns the task rows, the agencies each task names ({task_id: [(role, Mention), ...]}: the lead cell's
+    agencies lead, the others are partners) and warnings.
+    """
+    found = appendix_start(lines)
     if not found:
-        return [], ["no task appendix (PHỤ LỤC or a table with 'Cơ quan chủ trì' columns) in the text; "
-                    "no tasks drafted"]
+        return [], {}, ["no task appendix (PHỤ LỤC or a table with 'Cơ quan chủ trì' columns) in the text; "
+                        "no tasks drafted"]
     start, name = found
     appendix = [x for x in lines[start:] if fold(x)]
     tabbed = sum("\t" in x for x in appendix) > len(appendix) / 2
     rows = _split_rows(lines, start, name if name.casefold() != "phụ lục" else "Phụ lục")
     out: list[dict[str, str]] = []
+    named: dict[str, list[tuple[str, Mention]]] = {}
     warnings: list[str] = []
     columns = TABLES["tasks"].column_names
     for row in rows:
@@ -229,10 +201,13 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
         lead_text = lead_code = timing = funding = output = frequency = ""
         details: list[str] = []
         agency_cells = 0
+        agency_texts: list[str] = []  # the agency cells as printed (lead first)
         joined_rest = " ".join(c for _, c in rest)
         label = LEAD_LABEL.search(joined_rest)
         if label:
             lead_text = label["lead"].strip().rstrip(".;")
+            partner = PARTNER_LABEL.search(joined_rest)
+            agency_texts = [lead_text] + ([partner["partners"].strip()] if partner else [])
         for _no, cell in rest:
             if TIMING.match(cell):
                 timing = timing or cell
@@ -246,12 +221,16 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
                 agency_cells += 1
                 if agency_cells == 1 and not lead_text:
                     lead_text = cell
+                if not label:
+                    agency_texts.append(cell)
                 continue
             trailing = TRAILING_TIMING.match(cell)
             if trailing and not tabbed:
                 output, timing = output or trailing["output"], timing or trailing["timing"]
                 continue
             if not tabbed and agency_cells:
+                if not label and not output and not timing and not funding:
+                    agency_texts[-1] += " " + cell
                 continue  # a line of the agency cells, broken over lines
             if not agency_cells and not timing:
                 details.append(cell)
@@ -270,6 +249,8 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
                 warnings.append(f"task {row.number} (line {row.first_line}): lead agency {printed!r} matches no "
                                 "alias in agency_aliases.csv")
             lead_text = printed
+        task_id = f"{plan_id}/T-{len(out) + 1:02d}"
+        named[task_id] = _roles(agency_texts, agencies, by_cell=tabbed or bool(label))
         freq = FREQUENCY.search(timing) or FREQUENCY.search(joined_rest)
         if freq:
             frequency = fold(freq[1])[0].upper() + fold(freq[1])[1:]
@@ -277,11 +258,31 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
         last_line = max(no for no, _ in row.lines) if row.lines else row.first_line
         task = {c: "" for c in columns}
         task.update(
-            task_id=f"{plan_id}/T-{len(out) + 1:02d}", plan_id=plan_id, section=row.section,
+            task_id=task_id, plan_id=plan_id, section=row.section,
             number_as_printed=row.number, title=fold(" ".join(title_parts)), details=fold(" ".join(details)),
             lead_agency_code=lead_code, output=fold(output), start_year=start_year, end_year=end_year,
             frequency=frequency, timing_as_printed=fold(timing), funding_as_printed=fold(funding),
             line_start=str(row.first_line), line_end=str(last_line), lead_agency_as_printed=lead_text,
         )
         out.append(task)
-    return out, warnings
+    return out, named, warnings
+
+
+def _roles(cells: list[str], agencies: AgencyMatcher, by_cell: bool) -> list[tuple[str, Mention]]:
+    """(role, agency) for each agency of a row's agency cells: the first cell's lead, the others partners.
+
+    Where the cells are known (a tab-separated table, or "Đơn vị chủ trì: ... - Đơn vị phối hợp: ..."), the
+    first cell is the lead cell. Where a table was flattened one line a cell, lines are cells run together:
+    the lead cell ends at the first name that no ';' or ',' separates from the one before.
+    """
+    out: list[tuple[str, Mention]] = []
+    if by_cell:
+        for i, cell in enumerate(cells):
+            out += [("lead" if i == 0 else "partner", m) for m in split_agencies(cell, agencies)]
+        return out
+    role = "lead"
+    for m in split_agencies(" ".join(cells), agencies):
+        if out and m.new_cell:
+            role = "partner"
+        out.append((role, m))
+    return out
