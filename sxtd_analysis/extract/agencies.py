@@ -21,7 +21,7 @@ GROUPS_FILE = DATA_DIR / "agency_groups.csv"
 TERMS_FILE = DATA_DIR / "agency_terms.csv"
 
 # a separator between two names of one cell: ";" or "," (a "và" joins two names only before a known alias)
-_SEPARATOR = re.compile(r"^[\s;,/]+|^\s*(?:và|cùng)\s+", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^(?:\s*[;,/]\s*|\s*\b(?:và|cùng)\s+|\s+)+", re.IGNORECASE)
 _KINDS = (  # (how the name begins, kind), first match wins
     (r"sở\b", "province_department"),
     (r"(?:ban\s+quản\s+lý|bql|văn\s+phòng\s+điều\s+phối)\b", "province_board"),
@@ -88,7 +88,7 @@ def split_agencies(text: str, matcher: AgencyMatcher) -> list[Mention]:
     pos = 0
     while pos < len(s):
         m = _SEPARATOR.match(s[pos:])
-        separated = bool(m) or not out
+        separated = not out or bool(m and m.group().strip())  # white space alone: the next cell
         if m:
             pos += m.end()
         rest = s[pos:].rstrip(" .;,")
