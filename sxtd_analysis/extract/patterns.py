@@ -41,7 +41,7 @@ PARTNER_LABEL = re.compile(r"(?:đơn\s+vị|cơ\s+quan)\s+phối\s+hợp\s*:\s*
                            r"cơ\s+quan)\s+chủ\s+trì\s*:|\.?\s*$)", re.IGNORECASE)
 # how the name of a body begins (a cell of the agency columns of a task table)
 AGENCY_START = re.compile(
-    r"^(?:Sở|SỞ|Ban\s+Quản\s+lý|Ban\s+quản\s+lý|BQL|UBND|Ủy\s+ban|Uỷ\s+ban|Đài|Báo|Văn\s+phòng|Các\s+[Ss]ở|"
+    r"^(?:Sở|SỞ|Ban\s+Quản\s+lý|Ban\s+quản\s+lý|BQL|UBND|Ủy\s+ban|Uỷ\s+ban|Đài|Báo(?!\s+cáo)|Văn\s+phòng|Các\s+[Ss]ở|"
     r"Công\s+an|Bộ\s+Chỉ\s+huy|Bộ|Tỉnh\s+đoàn|Liên\s+minh|Liên\s+đoàn|Cục|Chi\s+cục|Kho\s+bạc|Thanh\s+tra|"
     r"Các\s+cơ\s+quan|Các\s+đơn\s+vị|Các\s+doanh\s+nghiệp|Các\s+tổ\s+chức|Hội\s+(?!nghị|thi|thảo|chợ))(?=\W|$)"
 )

@@ -202,6 +202,7 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
         details: list[str] = []
         agency_cells = 0
         agency_texts: list[str] = []  # the agency cells as printed (lead first)
+        agencies_closed = False  # a line that does not continue them ended the agency cells
         joined_rest = " ".join(c for _, c in rest)
         label = LEAD_LABEL.search(joined_rest)
         if label:
@@ -217,7 +218,7 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
             if FUNDING.match(cell):
                 funding = funding or cell
                 continue
-            if agencies.starts_agency(cell) and agency_cells < 2:
+            if agencies.starts_agency(cell) and agency_cells < 2 and not agencies_closed:
                 agency_cells += 1
                 if agency_cells == 1 and not lead_text:
                     lead_text = cell
@@ -229,8 +230,11 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
                 output, timing = output or trailing["output"], timing or trailing["timing"]
                 continue
             if not tabbed and agency_cells:
-                if not label and not output and not timing and not funding:
+                if not (label or output or timing or funding or agencies_closed) and (
+                        agencies.starts_agency(cell) or _continues(agency_texts[-1], cell)):
                     agency_texts[-1] += " " + cell
+                else:
+                    agencies_closed = True
                 continue  # a line of the agency cells, broken over lines
             if not agency_cells and not timing:
                 details.append(cell)
@@ -266,6 +270,13 @@ def extract_tasks(lines: list[str], plan_id: str, agencies: AgencyMatcher, plan_
         )
         out.append(task)
     return out, named, warnings
+
+
+def _continues(cell: str, line: str) -> bool:
+    """Whether a line of a table flattened one line a cell goes on with the agency cell before it: it begins in
+    lower case ("tỉnh; UBND các huyện,") or the cell stops at a comma, semicolon or "và". A line that begins
+    with a capital after a finished name is the next column (output: "Các tin, bài, phóng sự")."""
+    return line[:1].islower() or cell.rstrip().endswith((",", ";", " và", "-", "–"))
 
 
 def _roles(cells: list[str], agencies: AgencyMatcher, by_cell: bool) -> list[tuple[str, Mention]]:
