@@ -353,3 +353,20 @@ def test_accept_runs_both_validation_engines(engine, tmp_path, monkeypatch):
     result = run("--root", str(tmp_path), "accept", str(drafts))
     assert result.exit_code == 1 and f"found by {engine}" in result.output
     assert snapshot(curated) == before
+
+
+def test_agencies_of_a_table_flattened_one_line_a_cell():
+    """Cells broken over lines: co-leads joined by ';', the partners' cell after a name with no separator, and
+    the output cell (a capital after a finished name, 'Báo cáo' is no newspaper) ending them."""
+    from sxtd_analysis.extract import extract_tasks
+
+    lines = ["PHỤ LỤC", "TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời gian", "", "1",
+             "Tuyên truyền nội dung Kế hoạch trên các phương", "tiện thông tin đại chúng", "Sở Công Thương;",
+             "Báo tỉnh", "Các Sở, ban ngành cấp", "tỉnh; UBND các huyện,", "thị xã, thành phố", "Báo cáo kết quả",
+             "2021-2025"]
+    tasks, named, _ = extract_tasks(lines, "p", _matcher())
+    assert [t["title"] for t in tasks] == ["Tuyên truyền nội dung Kế hoạch trên các phương tiện thông tin đại chúng"]
+    assert [(role, m.code, m.printed) for role, m in named["p/T-01"]] == [
+        ("lead", "doit", "Sở Công Thương"), ("lead", "paper", "Báo tỉnh"),
+        ("partner", "agencies", "Các Sở, ban ngành cấp tỉnh"),
+        ("partner", "districts", "UBND các huyện, thị xã, thành phố")]
