@@ -339,11 +339,13 @@ def add(ctx: click.Context, file: Path, province: str | None, plan_id: str | Non
         raise UserError(" ".join(str(err).split())) from None
     for warning in result.draft.warnings:
         click.echo(f"warning: {warning}", err=True)
+    from sxtd_analysis.intake import shown
+
     raw = "copied to" if result.raw_written else "already in"
-    click.echo(f"{file.name}: {raw} {result.raw_file} (listed in the manifest), plan {result.plan_id}")
-    click.echo(f"drafted {_draft_counts(result.draft)} into {result.drafts_dir}")
-    click.echo(f"review: {result.review_page}")
-    click.echo(f"then: sxtd accept {result.drafts_dir}")
+    click.echo(f"{file.name}: {raw} {shown(result.raw_file)} (listed in the manifest), plan {result.plan_id}")
+    click.echo(f"drafted {_draft_counts(result.draft)} into {shown(result.drafts_dir)}")
+    click.echo(f"review: {shown(result.review_page)}")
+    click.echo(f"then: sxtd accept {shown(result.drafts_dir)}")
 
 
 @main.command()

@@ -48,6 +48,14 @@ class IntakeError(ValueError):
         self.problems = problems or []
 
 
+def shown(path: Path | str) -> str:
+    """A path relative to the working folder where it lies below it (as messages print files), else as given."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 # --- add -----------------------------------------------------------------------------------------------------
 
 
@@ -109,12 +117,12 @@ def add_plan(source: Path | str, paths: Paths, province: str | None = None, *, p
         raise IntakeError(f"--plan-id {plan_id!r}: use <province-slug>_<document-slug>, lower-case ASCII, digits "
                           "and '-' (e.g. nam-dinh_kh-112-2022)")
     if plan_id in {p["plan_id"] for p in read_rows(paths.curated_dir / "plans.csv")}:
-        raise IntakeError(f"plan {plan_id} is already in {paths.curated_dir / 'plans.csv'}; give another "
+        raise IntakeError(f"plan {plan_id} is already in {shown(paths.curated_dir / 'plans.csv')}; give another "
                           "--plan-id if this is a different document")
     raw = paths.raw_dir / f"{plan_id}.txt"
     data = source.read_bytes()
     if raw.exists() and raw.read_bytes() != data:
-        raise IntakeError(f"{raw} already exists with other content; raw files are never overwritten (give "
+        raise IntakeError(f"{shown(raw)} already exists with other content; raw files are never overwritten (give "
                           "another --plan-id if this is a different document)")
     manifest = read_rows(paths.manifest)
     digest = sha256_of(source)
@@ -125,8 +133,8 @@ def add_plan(source: Path | str, paths: Paths, province: str | None = None, *, p
     if drafts_dir.exists() and not drafts_dir.is_dir():
         raise IntakeError(f"{drafts_dir} exists and is not a folder")
     if not force and drafts_dir.is_dir() and any(drafts_dir.glob("*_draft.csv")):
-        raise DraftsExistError(f"{drafts_dir} already holds drafts, perhaps reviewed: give --force to draft again "
-                               "(the old drafts are then kept in a replaced-<time> folder beside them)")
+        raise DraftsExistError(f"{shown(drafts_dir)} already holds drafts, perhaps reviewed: give --force to draft "
+                               "again (the old drafts are then kept in a replaced-<time> folder beside them)")
     raw_written = not raw.exists()
     if raw_written:
         _write_atomic(raw, data)
@@ -254,8 +262,8 @@ def accept_drafts(drafts_dir: Path | str, paths: Paths) -> AcceptResult:
     if plan_id in {r["plan_id"] for r in read_rows(curated / "plans.csv")}:
         if not problems and all(not rows for rows in new_rows.values()):
             return AcceptResult(plan_id, {}, skipped, already=True, seconds=time.perf_counter() - started)
-        raise IntakeError(f"plan {plan_id} is already in {curated / 'plans.csv'} and these drafts differ from its "
-                          "curated rows; nothing was written (correct an accepted plan in data/curated itself)")
+        raise IntakeError(f"plan {plan_id} is already in {shown(curated / 'plans.csv')} and these drafts differ from "
+                          "its curated rows; nothing was written (correct an accepted plan in data/curated itself)")
     if problems:
         raise IntakeError(f"accept refused: {len(problems)} row(s) already curated with other values", problems)
     staging = Path(tempfile.mkdtemp(prefix=".accept-", dir=curated.parent))
@@ -274,7 +282,7 @@ def accept_drafts(drafts_dir: Path | str, paths: Paths) -> AcceptResult:
         if problems:
             located = [_locate(p, staging, curated, origin) for p in problems]
             raise IntakeError(f"accept refused: {len(located)} problem(s) in the merged tables; nothing was written "
-                              f"to {curated}", located)
+                              f"to {shown(curated)}", located)
         for table in TABLES.values():
             if new_rows.get(table.name):
                 os.replace(staging / table.file_name, curated / table.file_name)
