@@ -389,21 +389,27 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _check(staging: Path, paths: Paths) -> list[Problem]:
-    """Every rule of the merged tables, both engines, plus the raw manifest and the provenance gate."""
+    """Every rule of the merged tables, the raw manifest and the provenance gate; then both engines.
+
+    The polars engine (`check_frames`, as `sxtd build`) and the gate run first, in about a second; when they pass,
+    the Great Expectations suites (`validate_frames`, as `sxtd validate`, ~20 s) must pass too. The two engines
+    report the same problems for the same rules (tests/test_validation.py holds them equal), so a draft refused
+    by the first is not kept waiting for the second.
+    """
+    from sxtd_analysis import validation
     from sxtd_analysis.curated import load_curated
     from sxtd_analysis.provenance import check_provenance, check_raw_manifest
-    from sxtd_analysis.validation import check_frames, validate_frames
 
     try:
         frames = load_curated(staging)
     except CuratedDataError as err:
         return err.problems
-    problems = check_frames(frames, staging).problems
-    seen = {(p.file, p.line, p.column, p.message) for p in problems}
-    problems += [p for p in validate_frames(frames, staging).problems
-                 if (p.file, p.line, p.column, p.message) not in seen]
+    problems = validation.check_frames(frames, staging).problems
     problems += check_raw_manifest(paths.raw_dir) + check_provenance(frames, paths.raw_dir, staging)
-    return [p for p in problems if p.level == "error"]
+    problems = [p for p in problems if p.level == "error"]
+    if not problems:
+        problems = [p for p in validation.validate_frames(frames, staging).problems if p.level == "error"]
+    return problems
 
 
 def _locate(problem: Problem, staging: Path, curated: Path, origin: dict[tuple[str, int], tuple[Path, int]]

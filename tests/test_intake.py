@@ -334,7 +334,8 @@ def test_add_accept_build_report_from_a_clean_copy(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("engine", ["check_frames", "validate_frames"])
 def test_accept_runs_both_validation_engines(engine, tmp_path, monkeypatch):
-    """A problem only one engine finds (here, injected) is enough to refuse: both run before anything is written."""
+    """A problem only one engine finds (here, injected) is enough to refuse: both run before anything is written
+    (Great Expectations once the polars rules and the gate pass)."""
     import sxtd_analysis.validation as validation
     from sxtd_analysis.curated import Problem
 
