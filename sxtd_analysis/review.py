@@ -23,8 +23,9 @@ border-radius:6px;padding:.6rem;margin:.6rem 0}
 @media (max-width:50rem){.row{grid-template-columns:1fr}}
 table.f{border-collapse:collapse;width:100%}table.f td{vertical-align:top;padding:.1rem .4rem;
 border-bottom:1px solid #eee;overflow-wrap:anywhere}table.f td:first-child{color:#555;white-space:nowrap;width:1%}
-pre{white-space:pre-wrap;margin:0;font:13px/1.4 ui-monospace,monospace;background:#f6f6f6;padding:.4rem}
-.ln{color:#888;user-select:none}.in{background:#e8f1ff;display:block}mark{background:#ffe066}
+pre{white-space:pre-wrap;margin:0;font:14px/1.4 system-ui,sans-serif;background:#f6f6f6;padding:.4rem}
+pre>span{display:block}.ln{color:#888;user-select:none;font-variant-numeric:tabular-nums}.in{background:#e8f1ff}
+mark{background:#ffe066}
 .flag{display:inline-block;background:#c77700;color:#fff;border-radius:3px;padding:0 .35rem;margin:0 .3rem .3rem 0;
 font-size:.85em}.summary td{padding:.1rem .6rem}.warn{color:#8a4b00}
 """
@@ -54,6 +55,8 @@ def _flags(table: str, row: dict[str, str]) -> list[str]:
         flags.append("scope to fill")
     if table == "plans" and ("not in provinces.csv" in reason or "not found" in reason):
         flags.append("province unknown")
+    if table == "plans" and "the header names the province" in reason:
+        flags.append("province differs from the header")
     if table == "task_agencies" and row.get("matched_by", "").endswith("check"):
         flags.append("unmatched agency: " + row["matched_by"].removesuffix(": check"))
     if table == "agencies" and not row.get("name_en"):
@@ -69,7 +72,7 @@ def _text_lines(lines: list[str], start: int, end: int, marks: list[str]) -> str
         body = _marked(text, marks) if start <= no <= end else escape(text)
         cls = ' class="in"' if start <= no <= end else ""
         out.append(f'<span{cls}><span class="ln">{no:>4}  </span>{body}</span>')
-    return "<pre>" + "\n".join(out) + "</pre>"
+    return "<pre>" + "".join(out) + "</pre>"
 
 
 def _marked(text: str, marks: list[str]) -> str:

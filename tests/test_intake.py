@@ -67,6 +67,8 @@ def test_add_copies_the_text_lists_it_and_drafts_every_table(project):
         ("Raise awareness of sustainable consumption and production.", "2025", "31"),
         ("Integrate SCP into education and training.", "2030", "40")]
     assert f"sxtd accept {drafts}" in result.output
+    assert "warning: the header names the province Phú Lâm, --province says Quảng Ninh: check" in result.output
+    assert "province differs from the header" in (drafts / "review.html").read_text(encoding="utf-8")
     assert not (project / "data" / "curated" / "plans.csv").read_text(encoding="utf-8").count(PLAN)
 
 

@@ -150,6 +150,12 @@ def extract_plan_header(lines: list[str], plan_id: str, raw_file: str, provinces
     reasons.append(why)
     if "not in provinces.csv" in why or "not found" in why:
         warnings.append(why)
+    if province:
+        _slug, printed, _why = resolve_province(None, header_text, provinces)
+        if printed and slugify(printed) != slug:
+            differs = f"the header names the province {printed}, --province says {name_vi}: check"
+            reasons.append(differs)
+            warnings.append(differs)
     title, title_line, doc_type = _title(lines, header_end)
     if title_line:
         reasons.append(f"title from line {title_line}")
