@@ -264,8 +264,10 @@ def report(ctx: click.Context, provinces: tuple[str, ...], render_everything: bo
 @click.option("--province", default=None, metavar="NAME",
               help="Province of the plan (slug, Vietnamese name or name without diacritics), resolved against "
                    "data/curated/provinces.csv; guessed from the header's 'tỉnh X' when not given.")
+@click.option("--force", is_flag=True, help="Draft again into a folder that already holds drafts; the old ones "
+              "are moved into a replaced-<time> folder beside them, never deleted.")
 @click.pass_context
-def extract(ctx: click.Context, file: Path, out_dir: Path, province: str | None) -> None:
+def extract(ctx: click.Context, file: Path, out_dir: Path, province: str | None, force: bool) -> None:
     """Draft the curated rows of a new plan from its plain text, for review.
 
     Reads FILE (UTF-8 text; a BOM, decomposed Unicode, Windows line ends, no-break spaces and tabs are
@@ -273,12 +275,14 @@ def extract(ctx: click.Context, file: Path, out_dir: Path, province: str | None)
     and writes into --out: targets_draft.csv (each number of the objectives section, MỤC TIÊU, with its
     quote, line span, value, guessed target year and suggested indicator_code), tasks_draft.csv (the rows of
     an appendix task table, lead agencies matched to agency_aliases.csv), plan_draft.csv (the header's
-    facts) and manifest_draft.csv (its row for data/raw/manifest.csv). Columns are those of the curated
-    tables followed by review columns (indicator_confidence, reason, lead_agency_as_printed): check every
-    row against the text, delete the review columns, then move the rows into data/curated/.
+    facts) and manifest_draft.csv (its row for data/raw/manifest.csv), drafts of the qualitative objectives,
+    task agencies, new agencies and aliases, and budgets, and review.html (each row beside its lines of
+    text). Columns are those of the curated tables followed by review columns. A folder that already holds
+    drafts is refused unless --force. To add a plan to the project, `sxtd add` does this and more.
     """
-    from sxtd_analysis.extract import extract_plan, write_drafts
+    from sxtd_analysis.extract import DraftsExistError, extract_plan, write_drafts
     from sxtd_analysis.provinces import UnknownProvinceError
+    from sxtd_analysis.review import write_review_page
     from sxtd_analysis.text import TextFileError
 
     if not file.is_file():
@@ -289,14 +293,95 @@ def extract(ctx: click.Context, file: Path, out_dir: Path, province: str | None)
         draft = extract_plan(file, _paths(ctx).curated_dir, province=province)
     except (TextFileError, UnknownProvinceError) as err:
         raise UserError(" ".join(str(err).split())) from None
-    written = write_drafts(draft, out_dir)
+    try:
+        written = write_drafts(draft, out_dir, force=force)
+    except DraftsExistError as err:
+        raise UserError(f"--out {err}") from None
+    written["review"] = write_review_page(draft, out_dir)
     for warning in draft.warnings:
         click.echo(f"warning: {warning}", err=True)
-    unsure = sum(not t["indicator_code"] or float(t["indicator_confidence"]) < 0.5 for t in draft.targets)
-    click.echo(f"{file.name}: {len(draft.targets)} target(s) ({unsure} with no or an unsure indicator), "
-               f"{len(draft.tasks)} task(s), plan {draft.plan['plan_id']} ({draft.plan['province_slug'] or '?'})")
+    click.echo(f"{file.name}: {_draft_counts(draft)}, plan {draft.plan['plan_id']} "
+               f"({draft.plan['province_slug'] or '?'})")
     for path in written.values():
         click.echo(f"  wrote {path}")
+
+
+def _draft_counts(draft) -> str:
+    unsure = sum(not t["indicator_code"] or float(t["indicator_confidence"]) < 0.5 for t in draft.targets)
+    new = sum(link["matched_by"].endswith("check") for link in draft.task_agencies)
+    return (f"{len(draft.targets)} target(s) ({unsure} with no or an unsure indicator), {len(draft.objectives)} "
+            f"qualitative objective(s), {len(draft.tasks)} task(s) with {len(draft.task_agencies)} agency link(s) "
+            f"({new} to check), {len(draft.budgets)} budget(s), {len(draft.agencies)} new agency(ies)")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--province", default=None, metavar="NAME",
+              help="Province of the plan (slug, Vietnamese name or name without diacritics) in "
+                   "data/curated/provinces.csv; guessed from the header when not given.")
+@click.option("--plan-id", default=None, help="Identifier of the plan (default: <province>_<kh|qd>-<number>-<year> "
+              "from the header); the raw file is saved as data/raw/<plan-id>.txt.")
+@click.option("--force", is_flag=True, help="Draft again into drafts/<plan-id>/ although it holds drafts; the old "
+              "ones are moved into a replaced-<time> folder beside them, never deleted.")
+@click.pass_context
+def add(ctx: click.Context, file: Path, province: str | None, plan_id: str | None, force: bool) -> None:
+    """Add a new plan: copy its text into data/raw, list it in the manifest, draft its rows for review.
+
+    FILE is the plan's plain text (UTF-8; refused as `sxtd extract` refuses a PDF, a Word file or a legacy
+    encoding). It is copied byte for byte to data/raw/<plan-id>.txt with its row in data/raw/manifest.csv
+    (sha256, original name); a raw file is never overwritten. Drafts of every table the text feeds (plan,
+    targets, qualitative objectives, tasks, task agencies, budgets, new agencies and aliases) and review.html
+    are written into drafts/<plan-id>/. Review them, then run `sxtd accept drafts/<plan-id>`.
+    """
+    from sxtd_analysis.extract import DraftsExistError
+    from sxtd_analysis.intake import IntakeError, add_plan
+    from sxtd_analysis.provinces import UnknownProvinceError
+    from sxtd_analysis.text import TextFileError
+
+    try:
+        result = add_plan(file, _paths(ctx), province, plan_id=plan_id, force=force)
+    except (TextFileError, UnknownProvinceError, IntakeError, DraftsExistError) as err:
+        raise UserError(" ".join(str(err).split())) from None
+    for warning in result.draft.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    from sxtd_analysis.intake import shown
+
+    raw = "copied to" if result.raw_written else "already in"
+    click.echo(f"{file.name}: {raw} {shown(result.raw_file)} (listed in the manifest), plan {result.plan_id}")
+    click.echo(f"drafted {_draft_counts(result.draft)} into {shown(result.drafts_dir)}")
+    click.echo(f"review: {shown(result.review_page)}")
+    click.echo(f"then: sxtd accept {shown(result.drafts_dir)}")
+
+
+@main.command()
+@click.argument("drafts", type=click.Path(path_type=Path))
+@click.pass_context
+def accept(ctx: click.Context, drafts: Path) -> None:
+    """Merge a plan's reviewed drafts (a folder written by `sxtd add`) into data/curated.
+
+    Drops the review columns and inserts the rows into each curated file where they sort (new agencies and
+    aliases included; those already curated identically are skipped). Before writing, the merged tables pass
+    every validation rule with both engines (as `sxtd build` and `sxtd validate`), the raw manifest check and
+    the provenance gate; on any problem nothing is written and each problem is listed as `sxtd validate`
+    lists it, at its line in the draft file. Accepting the same drafts again changes nothing.
+    """
+    from sxtd_analysis.intake import IntakeError, accept_drafts
+    from sxtd_analysis.validation import format_problems
+
+    try:
+        result = accept_drafts(drafts, _paths(ctx))
+    except IntakeError as err:
+        if err.problems:
+            click.echo("\n".join(format_problems(err.problems)))
+        raise UserError(" ".join(str(err).split())) from None
+    if result.already:
+        click.echo(f"plan {result.plan_id} was accepted before and its drafts are unchanged: nothing to do")
+        return
+    added = ", ".join(f"{n} {name}" for name, n in result.added.items())
+    skipped = ", ".join(f"{n} {name}" for name, n in result.skipped.items())
+    click.echo(f"accepted {result.plan_id} in {result.seconds:.1f} s: added {added}"
+               + (f"; already curated: {skipped}" if skipped else ""))
+    click.echo("validation and provenance gate passed; next: sxtd build, then sxtd report --province NAME")
 
 
 @main.command()
