@@ -41,15 +41,24 @@ ORDERED_PAIRS = (
     ("line_start", "line_end"),
 )
 #: tables in which every plan must have at least one row, with the word for one row; checked on plans.csv
-EVERY_PLAN_HAS = {"targets": "target", "tasks": "task"}
-#: table -> (condition column, condition value, columns required where the condition holds)
+EVERY_PLAN_HAS = {"targets": "target", "tasks": "task", "plan_registry": "entry"}
+#: table -> [(condition column, condition value, columns required where the condition holds)]; a condition value
+#: of None means "where the condition column is empty"
 REQUIRED_WHEN = {
-    "national_targets": ("is_quantified", True,
-                         ("indicator_code", "value_low", "value_high", "comparator", "unit", "value_as_printed")),
+    "national_targets": [("is_quantified", True,
+                          ("indicator_code", "value_low", "value_high", "comparator", "unit", "value_as_printed"))],
+    # a known plan without its text in data/raw stands on its public source alone
+    "plan_registry": [("plan_id", None, ("source_url", "source_kind")),
+                      # a plan without a known issue date is dated by its source: issued by then
+                      ("issued_on", None, ("source_published_on",))],
 }
 #: table -> (condition column, condition value, columns that together must be unique where it holds)
 UNIQUE_WHEN = {
     "national_targets": ("is_quantified", True, ("programme", "milestone_year", "indicator_code")),
+}
+#: table -> columns that together must be unique in every row (no two provinces on one square of the map)
+UNIQUE_TOGETHER = {
+    "current_provinces": ("tile_row", "tile_column"),
 }
 
 
@@ -175,6 +184,9 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
             rules.append(Rule(name, "ExpectColumnValuesToBeBetween",
                               {"column": f.name, "min_value": f.minimum, "max_value": f.maximum}, f.name, "range",
                               f"{f.name} is within {_bounds(f.minimum, f.maximum)}."))
+        if f.pattern:
+            rules.append(Rule(name, "ExpectColumnValuesToMatchRegex", {"column": f.name, "regex": f.pattern},
+                              f.name, "pattern", f"{f.name} matches {f.pattern}."))
         if f.references and _present(f.references, frames):
             flag = _known_flag(f)
             rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]},
@@ -192,8 +204,7 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
                 rules.append(Rule(name, "ExpectColumnValuesToBeBetween",
                                   {"column": col, "min_value": 0, "max_value": 100}, col, "percent",
                                   f"{col} is within 0-100 where unit is percent.", condition=("unit", "percent")))
-    if name in REQUIRED_WHEN:
-        cond_col, cond_val, required = REQUIRED_WHEN[name]
+    for cond_col, cond_val, required in REQUIRED_WHEN.get(name, []):
         for col in required:
             rules.append(Rule(name, "ExpectColumnValuesToNotBeNull", {"column": col}, col, "required_when",
                               f"{col} is filled where {cond_col} is {_flag(cond_val)}.",
@@ -204,6 +215,10 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
                           "duplicate_key",
                           f"At most one row per ({', '.join(key)}) where {cond_col} is {_flag(cond_val)}.",
                           condition=(cond_col, cond_val)))
+    if name in UNIQUE_TOGETHER:
+        key = list(UNIQUE_TOGETHER[name])
+        rules.append(Rule(name, "ExpectCompoundColumnsToBeUnique", {"column_list": key}, ",".join(key),
+                          "duplicate_key", f"No two rows share ({', '.join(key)})."))
     for other in every_plan:
         flag = _every_plan_flag(other)
         rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]}, "plan_id",
@@ -213,6 +228,8 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
 
 
 def _flag(value: Any) -> str:
+    if value is None:
+        return "empty"
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
@@ -276,7 +293,8 @@ def _failing_rows(rule: Rule, frame: pl.DataFrame) -> list[int]:
     kw = rule.kwargs
     rows = frame.with_row_index("__row")
     if rule.condition is not None:
-        rows = rows.filter((pl.col(rule.condition[0]) == rule.condition[1]).fill_null(False))
+        column, value = rule.condition
+        rows = rows.filter(pl.col(column).is_null() if value is None else (pl.col(column) == value).fill_null(False))
     expectation = rule.expectation
     if expectation == "ExpectColumnValuesToBeUnique":
         rows = rows.filter(pl.col(kw["column"]).is_not_null())  # missing values are not duplicates
@@ -298,6 +316,9 @@ def _failing_rows(rule: Rule, frame: pl.DataFrame) -> list[int]:
         if kw.get("max_value") is not None:
             fails = fails | (col > kw["max_value"])
         fails = fails.fill_null(False)
+    elif expectation == "ExpectColumnValuesToMatchRegex":
+        col = pl.col(kw["column"])
+        fails = col.is_not_null() & ~col.str.contains(kw["regex"])
     elif expectation == "ExpectColumnPairValuesAToBeGreaterThanB":
         a, b = pl.col(kw["column_A"]), pl.col(kw["column_B"])
         fails = ((a < b) if kw.get("or_equal") else (a <= b)).fill_null(False)
@@ -331,7 +352,8 @@ def _expectation(gx, rule: Rule, index: int):
 
     kwargs = dict(rule.kwargs)
     if rule.condition is not None:
-        kwargs["row_condition"] = Column(rule.condition[0]) == rule.condition[1]
+        column, value = rule.condition
+        kwargs["row_condition"] = Column(column).is_null() if value is None else Column(column) == value
     cls = getattr(gx.expectations, rule.expectation)
     return cls(**kwargs, meta={"rule": index}, description=rule.description)
 
@@ -554,6 +576,8 @@ def _describe(rule: Rule, frame: pl.DataFrame, idx: int, value: Any) -> str:
         return f"{_value(value)} is not a known {ref} (no such row in {ref_table}.csv)"
     if rule.kind == "range":
         return f"{_value(value)} is outside {_bounds(kw['min_value'], kw['max_value'])}"
+    if rule.kind == "pattern":
+        return f"{_value(value)} does not match {kw['regex']}"
     if rule.kind == "percent":
         return f"a percent of {_value(value)} is outside 0-100"
     if rule.kind == "order":
