@@ -393,6 +393,9 @@ def test_value_map_greys_missing_values_and_marks_reported_ones(con):
     assert rows["Hà Tĩnh"]["tip_value"] == "85%" and rows["Hà Nội"]["tip_tier"] == cv.REPORTED_MARK
     assert rows["Huế"]["tip_value"] == tilemap.NO_VALUE_LABEL and rows["Huế"]["value"] is None
     assert tilemap.REPORTED_NOTE in spec["title"]["subtitle"]
+    # under the coloured squares, every province's square in grey (Vega-Lite drops a null colour's mark)
+    backdrop = spec["layer"][0]
+    assert backdrop["mark"]["color"] == tilemap.NO_VALUE_COLOUR and "transform" not in backdrop
 
 
 def test_the_map_renders_to_png_without_network(con):
