@@ -24,6 +24,11 @@ _EXPORTS = {
     "parse_quantities": "sxtd_analysis.numbers",
     "get_paths": "sxtd_analysis.config",
     "build_info": "sxtd_analysis.api",
+    "national_coverage": "sxtd_analysis.coverage",
+    "national_indicator": "sxtd_analysis.coverage",
+    "known_plans": "sxtd_analysis.coverage",
+    "reported_targets": "sxtd_analysis.coverage",
+    "targets_side_by_side": "sxtd_analysis.coverage",
 }
 
 __all__ = ["__version__", *_EXPORTS]
