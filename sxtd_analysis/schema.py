@@ -525,6 +525,7 @@ VIEW_COLUMNS: dict[str, dict[str, str]] = {
         "province_slug": "Slug of the province since 1/7/2025 (current_provinces.province_slug).",
         "province_name_vi": "Vietnamese name of the province since 1/7/2025.",
         "province_name_ascii": "That name without diacritics.",
+        "gso_code": "Statistics-office code of the province since 1/7/2025.",
         "former_province_slugs": "Provinces of before the merger that it includes (provinces.province_slug).",
         "former_names_vi": "Their Vietnamese names, in the same order.",
         "n_former_provinces": "How many provinces of before the merger it includes.",
