@@ -409,3 +409,24 @@ def test_the_map_renders_to_png_without_network(con):
                                                ("Hồ Chí Minh", "Hồ Chí\nMinh"), ("Đắk Lắk", "Đắk Lắk")])
 def test_long_names_wrap_onto_two_lines(name, wrapped):
     assert tilemap._wrap(name) == wrapped
+
+
+def test_tile_grid_keeps_viet_nam_s_shape(frames):
+    """The squares run north to south in the order of the provinces' centres and form one shape (touching at an
+    edge or a corner, as the coast runs south-east), with the north-west mountains in the first column."""
+    tiles = {r["province_slug"]: (r["tile_row"], r["tile_column"]) for r in frames["current_provinces"].iter_rows(
+        named=True)}
+    north_to_south = ["cao-bang", "thai-nguyen", "ha-noi", "ninh-binh", "nghe-an", "ha-tinh", "quang-tri", "hue",
+                      "da-nang", "quang-ngai", "gia-lai", "dak-lak", "lam-dong", "ho-chi-minh", "can-tho"]
+    rows = [tiles[s][0] for s in north_to_south]
+    assert rows == sorted(rows) and len(set(rows)) == len(rows)
+    assert {s for s, (_, c) in tiles.items() if c == 1} == {"lai-chau", "dien-bien"}
+    assert max(tiles.values())[0] == tiles["ca-mau"][0]  # Cà Mau is in the southernmost row
+    seen, todo = set(), [next(iter(tiles.values()))]
+    while todo:
+        r, c = todo.pop()
+        if (r, c) in seen:
+            continue
+        seen.add((r, c))
+        todo += [t for t in tiles.values() if abs(t[0] - r) <= 1 and abs(t[1] - c) <= 1 and t not in seen]
+    assert seen == set(tiles.values())
