@@ -23,8 +23,8 @@ VERIFIED_MARK = "trích từ văn bản kế hoạch / quoted from the plan text
 ADOPTION_INDICATOR = "action_plan_adoption"
 
 _SIDE_BY_SIDE_COLUMNS = ("indicator_code", "label_vi", "label_en", "target_year", "is_reported", "tier_label",
-                         "province_name_vi", "successor_name_vi", "value_low", "value_high", "comparator", "unit",
-                         "document", "source")
+                         "province_name_vi", "successor_slug", "successor_name_vi", "value_low", "value_high",
+                         "comparator", "unit", "document", "source")
 
 
 # --- findings: plain functions of frames ---------------------------------------------------------------
@@ -159,7 +159,8 @@ def side_by_side(verified, reported, *, shared_only: bool = True):
 
     Args:
         verified: curated targets with indicator_code, label_vi, label_en, target_year, province_name_vi,
-            successor_name_vi, value_low, value_high, comparator, unit, document (plan_id), source.
+            successor_slug, successor_name_vi, value_low, value_high, comparator, unit, document (plan_id),
+            source.
         reported: reported targets with the same columns (document = registry_id, source = its address).
         shared_only: keep only indicators that both tiers have.
 
@@ -181,6 +182,46 @@ def side_by_side(verified, reported, *, shared_only: bool = True):
     return (both.with_columns(_order=pl.col("province_name_vi").map_elements(_vi_key, return_dtype=pl.String))
             .sort("indicator_code", "target_year", "is_reported", "_order", "document")
             .drop("_order").select(_SIDE_BY_SIDE_COLUMNS))
+
+
+def indicator_by_province(targets, indicator_code: str, *, year: int | None = None,
+                          include_reported: bool = True):
+    """One value per province of today for one indicator, the frame `tilemap.value_map` colours by.
+
+    Args:
+        targets: curated and reported targets as `side_by_side(..., shared_only=False)` returns them.
+        indicator_code: the indicator.
+        year: the target year; by default each province's latest target year.
+        include_reported: also use reported targets where a province has no curated one for that year.
+
+    Per province of today (successor_slug) the curated targets of the chosen year win over reported ones; several
+    targets give their range. Columns: province_slug, target_year, value (the upper end), value_low, value_label
+    ("5-8%"), is_reported, n_targets, documents.
+    """
+    import polars as pl
+
+    _require(targets, _SIDE_BY_SIDE_COLUMNS, "targets")
+    t = targets.filter(pl.col("indicator_code") == indicator_code)
+    if not include_reported:
+        t = t.filter(~pl.col("is_reported"))
+    if year is not None:
+        t = t.filter(pl.col("target_year") == year)
+    if t.is_empty():
+        raise ValueError(f"no target for indicator {indicator_code!r}" + (f" in {year}" if year else ""))
+    chosen = (t.filter(pl.col("target_year") == pl.col("target_year").max().over("successor_slug"))
+              .filter(pl.col("is_reported") == pl.col("is_reported").min().over("successor_slug")))
+    suffix = {"percent": "%"}
+    out = chosen.group_by("successor_slug", maintain_order=True).agg(
+        pl.col("target_year").first(), pl.col("value_high").max().alias("value"),
+        pl.col("value_low").min(), pl.col("is_reported").first(), pl.len().alias("n_targets"),
+        pl.col("document").unique().sort().str.join(", ").alias("documents"), pl.col("unit").first(),
+    )
+    label = [_number(lo) + ("" if lo == hi else f"-{_number(hi)}") + suffix.get(unit, "")
+             for lo, hi, unit in out.select("value_low", "value", "unit").iter_rows()]
+    return (out.with_columns(value_label=pl.Series(label, dtype=pl.String))
+            .rename({"successor_slug": "province_slug"})
+            .select("province_slug", "target_year", "value", "value_low", "value_label", "is_reported",
+                    "n_targets", "documents").sort("province_slug"))
 
 
 # --- queries ---------------------------------------------------------------------------------------------
@@ -243,7 +284,7 @@ def targets_side_by_side(con=None, *, shared_only: bool = True, as_pandas: bool 
     con = _con(con)
     verified = _frame(con, """
         SELECT t.indicator_code, i.label_vi, i.label_en, t.target_year, pr.name_vi AS province_name_vi,
-               pr.successor_name_vi, t.value_low, t.value_high, t.comparator, t.unit, t.plan_id AS document,
+               pr.successor_slug, pr.successor_name_vi, t.value_low, t.value_high, t.comparator, t.unit, t.plan_id AS document,
                p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
         FROM targets AS t JOIN plans AS p USING (plan_id)
         JOIN provinces AS pr ON pr.province_slug = p.province_slug
@@ -268,6 +309,10 @@ def _vi_key(name: str) -> str:
 
     name = name or ""
     return strip_diacritics(name.replace("Đ", "Dz").replace("đ", "dz")).lower() + "\0" + name
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
 
 
 def _pct_vi(value: float) -> str:

@@ -90,7 +90,8 @@ def test_coverage_findings_are_vietnamese_first_with_the_goal_and_the_caveats():
 def _targets(rows):
     cols = ["indicator_code", "label_vi", "label_en", "target_year", "province_name_vi", "successor_name_vi",
             "value_low", "value_high", "comparator", "unit", "document", "source"]
-    return pl.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
+    frame = pl.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
+    return frame.with_columns(successor_slug=pl.col("successor_name_vi").str.to_lowercase().str.replace(" ", "-"))
 
 
 def test_side_by_side_marks_reported_targets_and_keeps_shared_indicators():
@@ -116,6 +117,31 @@ def test_side_by_side_marks_reported_targets_and_keeps_shared_indicators():
     assert everything.height == 6 and everything["is_reported"].sum() == 3
     with pytest.raises(ValueError, match="reported lacks column.*source"):
         cv.side_by_side(verified, reported.drop("source"))
+
+
+def test_indicator_by_province_prefers_curated_targets_and_gives_ranges():
+    verified = _targets([
+        ("m", "Giảm", "Cut", 2025, "Hòa Bình", "Phú Thọ", 5.0, 8.0, "range", "percent", "hb", "hb.txt:3-3"),
+        ("m", "Giảm", "Cut", 2030, "Hòa Bình", "Phú Thọ", 7.0, 10.0, "range", "percent", "hb", "hb.txt:4-4"),
+        ("m", "Giảm", "Cut", 2023, "Đồng Tháp", "Đồng Tháp", 20.0, 20.0, "eq", "percent", "dt", "dt.txt:1-1"),
+        ("m", "Giảm", "Cut", 2023, "Đồng Tháp", "Đồng Tháp", 40.0, 40.0, "eq", "percent", "dt", "dt.txt:2-2"),
+    ])
+    reported = _targets([
+        ("m", "Giảm", "Cut", 2030, "Phú Thọ", "Phú Thọ", 9.0, 9.0, "eq", "percent", "pt", "https://x.vn/a"),
+        ("m", "Giảm", "Cut", 2024, "Đồng Tháp", "Đồng Tháp", 50.0, 50.0, "eq", "percent", "dt42", "https://x.vn/b"),
+        ("m", "Giảm", "Cut", 2025, "Đà Nẵng", "Đà Nẵng", 5.0, 8.0, "range", "percent", "dn", "https://x.vn/c"),
+    ])
+    both = cv.side_by_side(verified, reported, shared_only=False)
+    out = cv.indicator_by_province(both, "m")
+    assert out.rows() == [
+        ("phú-thọ", 2030, 10.0, 7.0, "7-10%", False, 1, "hb"),  # curated wins over reported in the same year
+        ("đà-nẵng", 2025, 8.0, 5.0, "5-8%", True, 1, "dn"),
+        ("đồng-tháp", 2024, 50.0, 50.0, "50%", True, 1, "dt42"),  # the latest year, reported
+    ]  # sorted by slug
+    curated_only = cv.indicator_by_province(both, "m", year=2023, include_reported=False)
+    assert curated_only.rows() == [("đồng-tháp", 2023, 40.0, 20.0, "20-40%", False, 2, "dt")]
+    with pytest.raises(ValueError, match="no target for indicator 'm' in 2040"):
+        cv.indicator_by_province(both, "m", year=2040)
 
 
 # --- the curated tables ---------------------------------------------------------------------------------
