@@ -196,7 +196,7 @@ def indicator_by_province(targets, indicator_code: str, *, year: int | None = No
 
     Per province of today (successor_slug) the curated targets of the chosen year win over reported ones; several
     targets give their range. Columns: province_slug, target_year, value (the upper end), value_low, value_label
-    ("5-8%"), is_reported, n_targets, documents.
+    ("5-8% (2025)"), is_reported, n_targets, documents.
     """
     import polars as pl
 
@@ -216,8 +216,8 @@ def indicator_by_province(targets, indicator_code: str, *, year: int | None = No
         pl.col("value_low").min(), pl.col("is_reported").first(), pl.len().alias("n_targets"),
         pl.col("document").unique().sort().str.join(", ").alias("documents"), pl.col("unit").first(),
     )
-    label = [_number(lo) + ("" if lo == hi else f"-{_number(hi)}") + suffix.get(unit, "")
-             for lo, hi, unit in out.select("value_low", "value", "unit").iter_rows()]
+    label = [_number(lo) + ("" if lo == hi else f"-{_number(hi)}") + suffix.get(unit, "") + f" ({year})"
+             for lo, hi, unit, year in out.select("value_low", "value", "unit", "target_year").iter_rows()]
     return (out.with_columns(value_label=pl.Series(label, dtype=pl.String))
             .rename({"successor_slug": "province_slug"})
             .select("province_slug", "target_year", "value", "value_low", "value_label", "is_reported",

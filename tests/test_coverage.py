@@ -134,12 +134,12 @@ def test_indicator_by_province_prefers_curated_targets_and_gives_ranges():
     both = cv.side_by_side(verified, reported, shared_only=False)
     out = cv.indicator_by_province(both, "m")
     assert out.rows() == [
-        ("phú-thọ", 2030, 10.0, 7.0, "7-10%", False, 1, "hb"),  # curated wins over reported in the same year
-        ("đà-nẵng", 2025, 8.0, 5.0, "5-8%", True, 1, "dn"),
-        ("đồng-tháp", 2024, 50.0, 50.0, "50%", True, 1, "dt42"),  # the latest year, reported
+        ("phú-thọ", 2030, 10.0, 7.0, "7-10% (2030)", False, 1, "hb"),  # curated wins over reported in the same year
+        ("đà-nẵng", 2025, 8.0, 5.0, "5-8% (2025)", True, 1, "dn"),
+        ("đồng-tháp", 2024, 50.0, 50.0, "50% (2024)", True, 1, "dt42"),  # the latest year, reported
     ]  # sorted by slug
     curated_only = cv.indicator_by_province(both, "m", year=2023, include_reported=False)
-    assert curated_only.rows() == [("đồng-tháp", 2023, 40.0, 20.0, "20-40%", False, 2, "dt")]
+    assert curated_only.rows() == [("đồng-tháp", 2023, 40.0, 20.0, "20-40% (2023)", False, 2, "dt")]
     with pytest.raises(ValueError, match="no target for indicator 'm' in 2040"):
         cv.indicator_by_province(both, "m", year=2040)
 
