@@ -284,8 +284,8 @@ def targets_side_by_side(con=None, *, shared_only: bool = True, as_pandas: bool 
     con = _con(con)
     verified = _frame(con, """
         SELECT t.indicator_code, i.label_vi, i.label_en, t.target_year, pr.name_vi AS province_name_vi,
-               pr.successor_slug, pr.successor_name_vi, t.value_low, t.value_high, t.comparator, t.unit, t.plan_id AS document,
-               p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
+               pr.successor_slug, pr.successor_name_vi, t.value_low, t.value_high, t.comparator, t.unit,
+               t.plan_id AS document, p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
         FROM targets AS t JOIN plans AS p USING (plan_id)
         JOIN provinces AS pr ON pr.province_slug = p.province_slug
         JOIN indicators AS i USING (indicator_code)""")
