@@ -25,10 +25,12 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 REAL_CURATED = ROOT / "data" / "curated"
 #: copied unchanged from the real curated data
-REFERENCE_TABLES = ("indicators", "national_targets", "national_milestones", "verdicts", "agencies",
-                    "agency_aliases")
+REFERENCE_TABLES = ("current_provinces", "indicators", "national_targets", "national_milestones", "verdicts",
+                    "agencies", "agency_aliases")
 N_PROVINCES = 63  # provinces before the 2025 merger
-GENERATOR_VERSION = "2"
+# 3: the targets' is_partial_scope, comparator_as_printed, reading_note; the milestones and verdicts codebooks;
+# plan_registry, reported_targets and current_provinces
+GENERATOR_VERSION = "3"
 
 _FIRST = ("An", "Bắc", "Bình", "Cẩm", "Đông", "Đức", "Hải", "Hòa", "Hưng", "Kim", "Lạc", "Long", "Minh",
           "Nam", "Phú", "Phước", "Quang", "Tân", "Thạnh", "Vĩnh")
@@ -132,6 +134,25 @@ def _plans(rng: np.random.Generator, n_plans: int, slugs: list[str]) -> pl.DataF
         pl.lit("Nguyễn Văn A").alias("signer"),
         (plan_id + ".txt").alias("raw_file"),
     ).sort("plan_id")
+
+
+def _registry(plans: pl.DataFrame, real: pl.DataFrame, reported: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The plan registry: one entry per synthetic plan, plus the real plans known without their text (and the
+    targets reported for those)."""
+    known = real.filter(pl.col("plan_id").is_null() | (pl.col("plan_id") == ""))
+    own = plans.select(
+        pl.col("plan_id").alias("registry_id"), "province_slug", "doc_type", "doc_number", "title_vi",
+        pl.col("issued_on").dt.to_string("%Y-%m-%d"), pl.col("period_start_year").cast(pl.Utf8),
+        pl.col("period_end_year").cast(pl.Utf8), "programme", pl.lit(None, dtype=pl.Utf8).alias("implements"),
+        pl.lit(None, dtype=pl.Utf8).alias("source_url"), ("data/raw/" + pl.col("raw_file")).alias("source_title"),
+        pl.lit(None, dtype=pl.Utf8).alias("source_kind"),
+        pl.when(pl.col("issued_on").is_null()).then(pl.format("{}-01-01", "period_start_year"))
+        .alias("source_published_on"),
+        pl.lit("Synthetic plan of the benchmarks.").alias("source_shows"),
+        pl.lit("2026-01-01").alias("verified_on"), "plan_id",
+    )
+    registry = pl.concat([known, own.select(known.columns)]).sort("registry_id")
+    return registry, reported.filter(pl.col("registry_id").is_in(registry["registry_id"].implode()))
 
 
 def _targets(rng: np.random.Generator, plans: pl.DataFrame, indicators: pl.DataFrame, mean: float) -> pl.DataFrame:
@@ -293,8 +314,10 @@ def generate(out_dir: Path | str, n_plans: int, *, seed: int = 0, targets_per_pl
     agencies = pl.read_csv(reference_dir / "agencies.csv", **read)
     plans = _plans(rng, n_plans, provinces["province_slug"].to_list())
     tasks, task_agencies = _tasks(rng, plans, agencies, tasks_per_plan)
+    registry, reported = _registry(plans, pl.read_csv(reference_dir / "plan_registry.csv", **read),
+                                   pl.read_csv(reference_dir / "reported_targets.csv", **read))
     tables = {
-        "provinces": provinces, "plans": plans,
+        "provinces": provinces, "plans": plans, "plan_registry": registry, "reported_targets": reported,
         "targets": _targets(rng, plans, indicators, targets_per_plan),
         "qualitative_objectives": _qualitative(rng, plans, 4), "tasks": tasks, "task_agencies": task_agencies,
         "budgets": _budgets(rng, plans),

@@ -26,6 +26,11 @@ _EXPORTS = {
     "check_provenance": "sxtd_analysis.provenance",
     "parse_quantities": "sxtd_analysis.numbers",
     "get_paths": "sxtd_analysis.config",
+    "national_coverage": "sxtd_analysis.coverage",
+    "national_indicator": "sxtd_analysis.coverage",
+    "known_plans": "sxtd_analysis.coverage",
+    "reported_targets": "sxtd_analysis.coverage",
+    "targets_side_by_side": "sxtd_analysis.coverage",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -44,6 +44,8 @@ class Field:
     maximum: float | None = None
     references: str | None = None  # "table.column"
     unit: str | None = None
+    #: regular expression every non-empty value must match (searched, so anchor it with ^ and $)
+    pattern: str | None = None
 
     @property
     def is_list(self) -> bool:
@@ -106,7 +108,8 @@ PROVINCES = Table(
         Field("division_type", "VARCHAR", "tỉnh or thành phố trung ương.",
               allowed=("tỉnh", "thành phố trung ương")),
         Field("gso_code", "VARCHAR", "Two-digit statistics-office code before the merger.", unique=True),
-        Field("successor_slug", "VARCHAR", "Slug of the province it belongs to since 1/7/2025."),
+        Field("successor_slug", "VARCHAR", "Slug of the province it belongs to since 1/7/2025.",
+              references="current_provinces.province_slug"),
         Field("successor_name_vi", "VARCHAR", "Vietnamese name of that province."),
         Field("successor_gso_code", "VARCHAR", "Statistics-office code of that province since 1/7/2025."),
         Field("is_merged", "BOOLEAN", "True where the province was merged into another or absorbed others."),
@@ -388,12 +391,116 @@ BUDGETS = Table(
     ),
 )
 
-#: Every curated table, in load order (referenced tables first).
+# --- national coverage: today's provinces, the registry of known plans, targets reported second-hand ---
+
+#: a source address: http(s), no white space
+SOURCE_URL_PATTERN = r"^https?://[^\s]+$"
+SOURCE_KINDS = ("legal_document_site", "official_portal", "press")
+
+
+def _source_url(description: str, required: bool = True) -> Field:
+    return Field("source_url", "VARCHAR", description, required=required, pattern=SOURCE_URL_PATTERN)
+
+
+CURRENT_PROVINCES = Table(
+    name="current_provinces",
+    description="The 34 provinces and centrally-run cities since 1/7/2025 (Resolution 202/2025/QH15), each with "
+    "its square on the tile-grid map of Viet Nam (row 1 is the north, column 1 the west).",
+    primary_key=("province_slug",),
+    sort_by=("province_slug",),
+    fields=(
+        Field("province_slug", "VARCHAR", "Lower-case ASCII identifier (the successor_slug of provinces.csv).",
+              unique=True),
+        Field("name_vi", "VARCHAR", "Vietnamese name with diacritics, without Tỉnh/Thành phố (Hà Nội).",
+              unique=True),
+        Field("name_ascii", "VARCHAR", "The name without diacritics (Ha Noi).", unique=True),
+        Field("division_type", "VARCHAR", "tỉnh or thành phố trung ương.",
+              allowed=("tỉnh", "thành phố trung ương")),
+        Field("gso_code", "VARCHAR", "Two-digit statistics-office code since 1/7/2025.", unique=True),
+        Field("tile_row", "INTEGER", "Row of the province's square on the tile-grid map (1 = northernmost).",
+              minimum=1, maximum=30),
+        Field("tile_column", "INTEGER", "Column of the province's square on the tile-grid map (1 = westernmost).",
+              minimum=1, maximum=15),
+    ),
+)
+
+PLAN_REGISTRY = Table(
+    name="plan_registry",
+    description="Every known provincial SXTD plan document, curated or not: what a public source shows of it "
+    "(number, date, period, programme), where that source is, and the plan_id of its text where the text is in "
+    "data/raw. Only what the cited source was seen to show is recorded.",
+    primary_key=("registry_id",),
+    sort_by=("registry_id",),
+    fields=(
+        Field("registry_id", "VARCHAR", "Identifier: <province-slug>_<document-slug> (the plan_id where the text "
+              "is curated).", unique=True),
+        Field("province_slug", "VARCHAR", "Province that issued the plan, as it was then (before the 2025 merger).",
+              references="provinces.province_slug"),
+        Field("doc_type", "VARCHAR", "Kind of document: ke_hoach (plan) or quyet_dinh (decision issuing a plan).",
+              allowed=("ke_hoach", "quyet_dinh")),
+        Field("doc_number", "VARCHAR", "Number as the source prints it (235/KH-UBND); empty where no source "
+              "reports it.", required=False),
+        Field("title_vi", "VARCHAR", "Title as the source prints it, where it does.", required=False),
+        Field("issued_on", "DATE", "Date of issue, where the source shows it.", required=False),
+        _year("period_start_year", "First year the plan covers."),
+        _year("period_end_year", "Last year the plan covers (its horizon)."),
+        Field("programme", "VARCHAR", "National programme the plan implements.", allowed=PROGRAMMES),
+        Field("implements", "VARCHAR", "Earlier provincial plan this one implements, as the source names it.",
+              required=False),
+        _source_url("Address of the public page that shows the plan; empty only where the plan's text is in "
+                    "data/raw (plan_id) and no page was found.", required=False),
+        Field("source_title", "VARCHAR", "Title of that page (or of the raw text where there is no page)."),
+        Field("source_kind", "VARCHAR", "What kind of source: legal_document_site (a copy of the document's "
+              "opening), official_portal (a provincial or ministry page) or press.", allowed=SOURCE_KINDS,
+              required=False),
+        Field("source_published_on", "DATE", "Date the page was published, where it shows one; by then the plan "
+              "had been issued.", required=False),
+        Field("source_shows", "VARCHAR", "What the source was seen to show, in our own words (header, signer, "
+              "purpose, targets...)."),
+        Field("verified_on", "DATE", "Date the source was read and the row checked against it."),
+        Field("plan_id", "VARCHAR", "The curated plan whose text is in data/raw, if any.", required=False,
+              unique=True, references="plans.plan_id"),
+    ),
+)
+
+REPORTED_TARGETS = Table(
+    name="reported_targets",
+    description="Targets of known plans as a source other than the plan's own curated text reports them (a "
+    "legal-document site's copy of the opening, a provincial portal, the press). A separate tier: never mixed "
+    "into targets, not checked against a plan text; shown as reported, not checked against the plan text.",
+    primary_key=("reported_target_id",),
+    sort_by=("reported_target_id",),
+    fields=(
+        Field("reported_target_id", "VARCHAR", "Identifier: <registry_id>/r<NN>.", unique=True),
+        Field("registry_id", "VARCHAR", "Plan the target belongs to.", references="plan_registry.registry_id"),
+        Field("indicator_code", "VARCHAR", "What the target measures.", references="indicators.indicator_code"),
+        Field("scope_note", "VARCHAR", "What the number applies to, in our own words (never a copied sentence)."),
+        Field("value_low", "DOUBLE", "Lower end of the value (equal to value_high for a single number)."),
+        Field("value_high", "DOUBLE", "Upper end of the value."),
+        Field("comparator", "VARCHAR", "How the value is stated.", allowed=COMPARATORS),
+        Field("unit", "VARCHAR", "Unit of the values.", allowed=UNITS),
+        Field("value_as_reported", "VARCHAR", "The number as the source prints it ('5 - 8%', '3.5-4.5%')."),
+        _year("target_year", "Year by which the target is to be met."),
+        _source_url("Address of the page that reports the target."),
+        Field("source_title", "VARCHAR", "Title of that page."),
+        Field("source_kind", "VARCHAR", "What kind of source (see plan_registry.source_kind).",
+              allowed=SOURCE_KINDS),
+        Field("source_published_on", "DATE", "Date the page was published, where it shows one (the plan's issue "
+              "date for a copy of the document).", required=False),
+        Field("source_language", "VARCHAR", "Language the source reports the target in.", allowed=("vi", "en")),
+        Field("verified_on", "DATE", "Date the source was read and the row checked against it."),
+    ),
+)
+
+#: Every curated table, in load order: referenced tables first, then the national-coverage tables (the order also
+#: decides which table's field gives a shared column name its meaning in `column_meaning`: provinces' for
+#: province_slug and name_vi).
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
         PROVINCES, PLANS, INDICATORS, NATIONAL_TARGETS, NATIONAL_MILESTONES, VERDICT_CODES, AGENCIES, AGENCY_ALIASES,
         TARGETS, QUALITATIVE_OBJECTIVES, TASKS, TASK_AGENCIES, BUDGETS,
+        CURRENT_PROVINCES, PLAN_REGISTRY, REPORTED_TARGETS,
     )
 }
 
@@ -434,6 +541,8 @@ def data_dictionary_markdown() -> str:
                 allowed.append(f"a `{f.references}`")
             if f.unique:
                 allowed.append("unique")
+            if f.pattern:
+                allowed.append(f"matches `{f.pattern}`")
             out.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else 'no'} | {f.description} | "
                        f"{'; '.join(allowed)} |")
         out.append("")
@@ -484,8 +593,49 @@ DERIVED_COLUMNS: dict[str, str] = {
 }
 
 
+#: Meanings of the columns of the views known_plans and national_coverage (whose province is today's).
+VIEW_COLUMNS: dict[str, dict[str, str]] = {
+    "known_plans": {
+        "registry_id": "The plan's registry_id (its plan_id for a curated plan not yet registered).",
+        "province_name_vi": "Vietnamese name of the province that issued the plan (before the merger).",
+        "known_by_on": "Date by which the plan had been issued: its issue date, else the date of the source that "
+                       "reports it.",
+        "source_title": "Title of the source (the raw file for a curated plan not yet registered).",
+        "is_curated": "True where the plan's text is curated (plan_id).",
+    },
+    "national_coverage": {
+        "province_slug": "Slug of the province since 1/7/2025 (current_provinces.province_slug).",
+        "province_name_vi": "Vietnamese name of the province since 1/7/2025.",
+        "province_name_ascii": "That name without diacritics.",
+        "gso_code": "Statistics-office code of the province since 1/7/2025.",
+        "former_province_slugs": "Provinces of before the merger that it includes (provinces.province_slug).",
+        "former_names_vi": "Their Vietnamese names, in the same order.",
+        "n_former_provinces": "How many provinces of before the merger it includes.",
+        "n_plans_known": "Known plan documents (plan_registry, and curated plans) of the provinces it includes.",
+        "n_plans_curated": "Of those, plans whose text is curated (in plans and data/raw).",
+        "n_former_with_plan": "Former provinces with at least one known plan.",
+        "former_with_plan_names_vi": "Their Vietnamese names.",
+        "coverage": "curated (a plan's text is curated), known (plans known, none curated) or none.",
+        "registry_ids": "The known plans, oldest first.",
+        "plan_ids": "The curated plans.",
+        "first_known_on": "Earliest date by which one of its provinces had issued a plan (issue date, or the "
+                          "date of the source that reports the plan).",
+        "latest_registry_id": "The plan known to be issued last.",
+        "latest_doc_number": "Its number, where known.",
+        "latest_known_by_on": "Its issue date, or the date of the source that reports it.",
+        "latest_issuer_name_vi": "Province (before the merger) that issued it.",
+        "latest_period_start_year": "First year it covers.",
+        "latest_period_end_year": "Last year it covers.",
+        "latest_plan_id": "Its plan_id where its text is curated.",
+        "n_reported_targets": "Targets reported for its plans by sources other than a curated plan text.",
+    },
+}
+
+
 def column_meaning(column: str, table: str | None = None) -> str:
     """Meaning of a column of a table or view, from the one definition of fields."""
+    if column in VIEW_COLUMNS.get(table or "", {}):
+        return VIEW_COLUMNS[table][column]
     if table in TABLES:
         try:
             return TABLES[table].field(column).description

@@ -41,12 +41,17 @@ ORDERED_PAIRS = (
     ("line_start", "line_end"),
 )
 #: tables in which every plan must have at least one row, with the word for one row; checked on plans.csv
-EVERY_PLAN_HAS = {"targets": "target", "tasks": "task"}
-#: table -> (condition column, condition value, columns required where the condition holds)
+EVERY_PLAN_HAS = {"targets": "target", "tasks": "task", "plan_registry": "entry"}
+#: table -> [(condition column, condition value, columns required where the condition holds)]; a condition value
+#: of None means "where the condition column is empty"
 REQUIRED_WHEN = {
-    "national_targets": ("is_quantified", True,
-                         ("indicator_code", "value_low", "value_high", "comparator", "unit", "value_as_printed")),
-    "tasks": ("task_kind", "assignment", ("lead_agency_code",)),
+    "national_targets": [("is_quantified", True,
+                          ("indicator_code", "value_low", "value_high", "comparator", "unit", "value_as_printed"))],
+    "tasks": [("task_kind", "assignment", ("lead_agency_code",))],
+    # a known plan without its text in data/raw stands on its public source alone
+    "plan_registry": [("plan_id", None, ("source_url", "source_kind")),
+                      # a plan without a known issue date is dated by its source: issued by then
+                      ("issued_on", None, ("source_published_on",))],
 }
 #: table -> (condition column, condition value, columns that together must be unique where it holds)
 UNIQUE_WHEN = {
@@ -56,6 +61,7 @@ UNIQUE_WHEN = {
 UNIQUE_TOGETHER = {
     "task_agencies": (("task_id", "agency_code"), "An agency has one role in a task: it leads or it is a "
                       "partner, not both."),
+    "current_provinces": (("tile_row", "tile_column"), "No two provinces on one square of the map."),
 }
 
 
@@ -181,6 +187,9 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
             rules.append(Rule(name, "ExpectColumnValuesToBeBetween",
                               {"column": f.name, "min_value": f.minimum, "max_value": f.maximum}, f.name, "range",
                               f"{f.name} is within {_bounds(f.minimum, f.maximum)}."))
+        if f.pattern:
+            rules.append(Rule(name, "ExpectColumnValuesToMatchRegex", {"column": f.name, "regex": f.pattern},
+                              f.name, "pattern", f"{f.name} matches {f.pattern}."))
         if f.references and _present(f.references, frames):
             flag = _known_flag(f)
             rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]},
@@ -198,8 +207,7 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
                 rules.append(Rule(name, "ExpectColumnValuesToBeBetween",
                                   {"column": col, "min_value": 0, "max_value": 100}, col, "percent",
                                   f"{col} is within 0-100 where unit is percent.", condition=("unit", "percent")))
-    if name in REQUIRED_WHEN:
-        cond_col, cond_val, required = REQUIRED_WHEN[name]
+    for cond_col, cond_val, required in REQUIRED_WHEN.get(name, []):
         for col in required:
             rules.append(Rule(name, "ExpectColumnValuesToNotBeNull", {"column": col}, col, "required_when",
                               f"{col} is filled where {cond_col} is {_flag(cond_val)}.",
@@ -223,6 +231,8 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
 
 
 def _flag(value: Any) -> str:
+    if value is None:
+        return "empty"
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
@@ -286,7 +296,8 @@ def _failing_rows(rule: Rule, frame: pl.DataFrame) -> list[int]:
     kw = rule.kwargs
     rows = frame.with_row_index("__row")
     if rule.condition is not None:
-        rows = rows.filter((pl.col(rule.condition[0]) == rule.condition[1]).fill_null(False))
+        column, value = rule.condition
+        rows = rows.filter(pl.col(column).is_null() if value is None else (pl.col(column) == value).fill_null(False))
     expectation = rule.expectation
     if expectation == "ExpectColumnValuesToBeUnique":
         rows = rows.filter(pl.col(kw["column"]).is_not_null())  # missing values are not duplicates
@@ -308,6 +319,9 @@ def _failing_rows(rule: Rule, frame: pl.DataFrame) -> list[int]:
         if kw.get("max_value") is not None:
             fails = fails | (col > kw["max_value"])
         fails = fails.fill_null(False)
+    elif expectation == "ExpectColumnValuesToMatchRegex":
+        col = pl.col(kw["column"])
+        fails = col.is_not_null() & ~col.str.contains(kw["regex"])
     elif expectation == "ExpectColumnPairValuesAToBeGreaterThanB":
         a, b = pl.col(kw["column_A"]), pl.col(kw["column_B"])
         fails = ((a < b) if kw.get("or_equal") else (a <= b)).fill_null(False)
@@ -341,7 +355,8 @@ def _expectation(gx, rule: Rule, index: int):
 
     kwargs = dict(rule.kwargs)
     if rule.condition is not None:
-        kwargs["row_condition"] = Column(rule.condition[0]) == rule.condition[1]
+        column, value = rule.condition
+        kwargs["row_condition"] = Column(column).is_null() if value is None else Column(column) == value
     cls = getattr(gx.expectations, rule.expectation)
     return cls(**kwargs, meta={"rule": index}, description=rule.description)
 
@@ -564,6 +579,8 @@ def _describe(rule: Rule, frame: pl.DataFrame, idx: int, value: Any) -> str:
         return f"{_value(value)} is not a known {ref} (no such row in {ref_table}.csv)"
     if rule.kind == "range":
         return f"{_value(value)} is outside {_bounds(kw['min_value'], kw['max_value'])}"
+    if rule.kind == "pattern":
+        return f"{_value(value)} does not match {kw['regex']}"
     if rule.kind == "percent":
         return f"a percent of {_value(value)} is outside 0-100"
     if rule.kind == "order":
