@@ -36,7 +36,7 @@ from sxtd_analysis.text import TextFileError, slugify
 
 #: tables a plan's drafts feed, in the order they are merged (referenced tables first)
 ACCEPTED_TABLES = ("agencies", "agency_aliases", "plans", "targets", "qualitative_objectives", "tasks",
-                   "task_agencies", "budgets")
+                   "task_agencies", "budgets", "plan_registry")
 _PLAN_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*_[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -294,7 +294,7 @@ def accept_drafts(drafts_dir: Path | str, paths: Paths) -> AcceptResult:
 
 def _belongs_to_plan(tables: dict[str, _DraftTable], plan_id: str) -> list[Problem]:
     out = []
-    for name in ("targets", "qualitative_objectives", "tasks", "budgets"):
+    for name in ("targets", "qualitative_objectives", "tasks", "budgets", "plan_registry"):
         if name in tables:
             for row, line in zip(tables[name].rows, tables[name].lines, strict=True):
                 if row["plan_id"] != plan_id:

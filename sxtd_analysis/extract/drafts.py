@@ -36,6 +36,7 @@ REVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
     "budgets": ("reason",),
     "agencies": ("reason",),
     "agency_aliases": ("reason",),
+    "plan_registry": ("reason",),
 }
 TARGET_REVIEW_COLUMNS = REVIEW_COLUMNS["targets"]
 TASK_REVIEW_COLUMNS = REVIEW_COLUMNS["tasks"]
@@ -45,7 +46,8 @@ DRAFT_FILES = {
     "plans": "plan_draft.csv", "targets": "targets_draft.csv",
     "qualitative_objectives": "qualitative_objectives_draft.csv", "tasks": "tasks_draft.csv",
     "task_agencies": "task_agencies_draft.csv", "budgets": "budgets_draft.csv", "agencies": "agencies_draft.csv",
-    "agency_aliases": "agency_aliases_draft.csv", "manifest": "manifest_draft.csv",
+    "agency_aliases": "agency_aliases_draft.csv", "plan_registry": "plan_registry_draft.csv",
+    "manifest": "manifest_draft.csv",
 }
 
 
@@ -68,12 +70,14 @@ class Draft:
     agencies: list[dict[str, str]] = field(default_factory=list)
     aliases: list[dict[str, str]] = field(default_factory=list)
     source: Path | None = None
+    registry: list[dict[str, str]] = field(default_factory=list)
 
     def rows(self) -> dict[str, list[dict[str, str]]]:
         """Rows by table name (the keys of DRAFT_FILES)."""
         return {"plans": [self.plan], "targets": self.targets, "qualitative_objectives": self.objectives,
                 "tasks": self.tasks, "task_agencies": self.task_agencies, "budgets": self.budgets,
-                "agencies": self.agencies, "agency_aliases": self.aliases, "manifest": [self.manifest]}
+                "agencies": self.agencies, "agency_aliases": self.aliases, "plan_registry": self.registry,
+                "manifest": [self.manifest]}
 
 
 def extract_plan(path: Path | str, curated_dir: Path | str, province: str | None = None,
@@ -135,7 +139,29 @@ def extract_plan(path: Path | str, curated_dir: Path | str, province: str | None
         period=f"{plan['period_start_year']}-{end}" if end else "", programme=plan["programme"],
         notes="drafted by sxtd extract; review",
     )
-    return Draft(plan, targets, tasks, manifest, warnings, objectives, budgets, links, new_agencies, aliases, path)
+    return Draft(plan, targets, tasks, manifest, warnings, objectives, budgets, links, new_agencies, aliases, path,
+                 registry=[registry_row(plan)])
+
+
+def registry_row(plan: dict[str, str]) -> dict[str, str]:
+    """The plan_registry row of a plan whose text is curated: the document as its own text shows it. Every curated
+    plan has one; where the registry already lists the document (from a public page), fill that row's plan_id
+    instead and delete this draft."""
+    from datetime import date
+
+    row = dict.fromkeys(TABLES["plan_registry"].column_names, "")
+    row.update(registry_id=plan["plan_id"], province_slug=plan["province_slug"], doc_type=plan["doc_type"],
+               doc_number=plan.get("doc_number", ""), title_vi=plan.get("title_vi", ""),
+               issued_on=plan.get("issued_on", ""), period_start_year=plan["period_start_year"],
+               period_end_year=plan["period_end_year"], programme=plan["programme"],
+               implements=plan.get("implements_plan", ""),
+               source_title=f"data/raw/{plan['raw_file']} (the curated text)",
+               source_shows="The plan's full text, curated into data/curated (quotes and numbers checked by the "
+                            "provenance gate).",
+               verified_on=date.today().isoformat(), plan_id=plan["plan_id"],
+               reason="every curated plan is in the registry; if it already lists this document, fill plan_id on "
+                      "that row instead and delete this one")
+    return row
 
 
 def _task_agencies(tasks: list[dict[str, str]], named: dict[str, list[tuple[str, Mention]]], known: set[str]
