@@ -15,7 +15,8 @@ _EXPORTS = {
     **{name: "sxtd_analysis.queries" for name in (
         "connect", "find_province", "list_provinces", "load_plans", "target_matrix", "alignment", "tasks_by_agency",
         "load_tasks", "load_agency_tasks", "load_agency_links", "load_qualitative_objectives", "load_budgets",
-        "load_verdicts", "load_milestones", "province_profile", "catalogue", "build_info")},
+        "load_verdicts", "load_milestones", "province_profile", "catalogue", "build_info", "national_coverage",
+        "known_plans", "reported_targets", "adoption_goal", "national_indicator", "targets_side_by_side")},
     # findings: frames and bilingual sentences computed from the queries' frames
     **{name: "sxtd_analysis.findings" for name in (
         "milestone_for", "verdict_counts", "summarise_by_milestone", "shared_indicators", "province_positions",
@@ -26,11 +27,6 @@ _EXPORTS = {
     "check_provenance": "sxtd_analysis.provenance",
     "parse_quantities": "sxtd_analysis.numbers",
     "get_paths": "sxtd_analysis.config",
-    "national_coverage": "sxtd_analysis.coverage",
-    "national_indicator": "sxtd_analysis.coverage",
-    "known_plans": "sxtd_analysis.coverage",
-    "reported_targets": "sxtd_analysis.coverage",
-    "targets_side_by_side": "sxtd_analysis.coverage",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -1,7 +1,8 @@
 """National coverage: which of today's 34 provinces (63 before the 2025 merger) have a known SXTD plan, and
 the targets reported for them, from the views known_plans and national_coverage and the reported_targets table.
 
-Queries return polars (or pandas) frames; the findings (`coverage_indicator`, `coverage_timeline`,
+The queries that feed them are in `sxtd_analysis.queries` (national_coverage, known_plans, reported_targets,
+national_indicator, targets_side_by_side); the findings here (`coverage_indicator`, `coverage_timeline`,
 `coverage_findings`, `side_by_side`) are plain functions of frames, so they are tested on hand-built ones.
 Targets reported second-hand stay a separate tier: they appear only where a function says so, marked
 `REPORTED_MARK`, and never among the curated targets or their verdicts.
@@ -222,76 +223,6 @@ def indicator_by_province(targets, indicator_code: str, *, year: int | None = No
             .rename({"successor_slug": "province_slug"})
             .select("province_slug", "target_year", "value", "value_low", "value_label", "is_reported",
                     "n_targets", "documents").sort("province_slug"))
-
-
-# --- queries ---------------------------------------------------------------------------------------------
-
-
-def national_coverage(con=None, *, as_pandas: bool = False):
-    """The view national_coverage: one row per province since 1/7/2025, Vietnamese order."""
-    from sxtd_analysis.api import _con, _frame
-
-    return _frame(_con(con), "SELECT * FROM national_coverage", as_pandas=as_pandas)
-
-
-def known_plans(con=None, *, as_pandas: bool = False):
-    """The view known_plans: every known plan, oldest first."""
-    from sxtd_analysis.api import _con, _frame
-
-    return _frame(_con(con), "SELECT * FROM known_plans", as_pandas=as_pandas)
-
-
-def reported_targets(con=None, *, as_pandas: bool = False):
-    """Targets reported by sources other than a curated plan text, with province, indicator labels and the mark
-    `REPORTED_MARK` in `tier_label`; Vietnamese order of the issuing province."""
-    from sxtd_analysis.api import _con, _frame
-
-    return _frame(_con(con), """
-        SELECT t.*, r.province_slug, pr.name_vi AS province_name_vi, pr.successor_slug, pr.successor_name_vi,
-               r.doc_number, i.label_vi, i.label_en, true AS is_reported, ? AS tier_label
-        FROM reported_targets AS t
-        JOIN plan_registry AS r USING (registry_id)
-        JOIN provinces AS pr ON pr.province_slug = r.province_slug
-        JOIN indicators AS i USING (indicator_code)
-        ORDER BY pr.name_vi COLLATE vi, t.target_year, t.reported_target_id""", [REPORTED_MARK], as_pandas)
-
-
-def adoption_goal(con=None) -> tuple[float, int, str] | None:
-    """(percent, year, programme) of the latest national goal for provinces with a plan (90, 2030, 889/QĐ-TTg)."""
-    from sxtd_analysis.api import _con
-
-    rows = _con(con).execute("""
-        SELECT value_low, milestone_year, programme FROM national_targets
-        WHERE indicator_code = ? AND is_quantified ORDER BY milestone_year DESC LIMIT 1""",
-                             [ADOPTION_INDICATOR]).fetchall()
-    return (float(rows[0][0]), int(rows[0][1]), str(rows[0][2])) if rows else None
-
-
-def national_indicator(on: date | None = None, con=None) -> CoverageIndicator:
-    """The national indicator at `on` (default today) from the database, with the 889/QĐ-TTg goal."""
-    from sxtd_analysis.api import _con, _frame
-
-    con = _con(con)
-    known = _frame(con, "SELECT province_slug, known_by_on FROM known_plans")
-    provinces = _frame(con, "SELECT province_slug, successor_slug FROM provinces")
-    return coverage_indicator(known, provinces, on or date.today(), goal=adoption_goal(con))
-
-
-def targets_side_by_side(con=None, *, shared_only: bool = True, as_pandas: bool = False):
-    """Curated and reported targets side by side for the indicators both tiers share (see `side_by_side`)."""
-    from sxtd_analysis.api import _con, _frame
-
-    con = _con(con)
-    verified = _frame(con, """
-        SELECT t.indicator_code, i.label_vi, i.label_en, t.target_year, pr.name_vi AS province_name_vi,
-               pr.successor_slug, pr.successor_name_vi, t.value_low, t.value_high, t.comparator, t.unit,
-               t.plan_id AS document, p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
-        FROM targets AS t JOIN plans AS p USING (plan_id)
-        JOIN provinces AS pr ON pr.province_slug = p.province_slug
-        JOIN indicators AS i USING (indicator_code)""")
-    reported = reported_targets(con).rename({"registry_id": "document", "source_url": "source"})
-    frame = side_by_side(verified, reported, shared_only=shared_only)
-    return frame.to_pandas() if as_pandas else frame
 
 
 # --- helpers ---------------------------------------------------------------------------------------------

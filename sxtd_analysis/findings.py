@@ -9,6 +9,7 @@ provinces (a count of models or an amount of money grows with the province; a pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -459,13 +460,22 @@ def province_headlines(alignment: pl.DataFrame, plans: pl.DataFrame) -> pl.DataF
     return _in_order(pl.DataFrame(rows, schema=schema))
 
 
+def undated_in_narrower_sections(tasks: pl.DataFrame) -> pl.DataFrame:
+    """Tasks that print no year but sit under a heading naming other years than their plan's period (their timing
+    is probably narrower than drawn)."""
+    rows = []
+    for r in tasks.filter(~pl.col("years_printed")).iter_rows(named=True):
+        years = sorted(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", r["section"] or ""))
+        if years and (years[0], years[-1]) != (r["period_start_year"], r["period_end_year"]):
+            rows.append(r)
+    return pl.DataFrame(rows, schema=tasks.schema)
+
+
 def data_quality_notes(*, plans: pl.DataFrame, alignment: pl.DataFrame, comparison: pl.DataFrame,
                        tasks: pl.DataFrame, qualitative: pl.DataFrame, province_slug: str) -> list[Finding]:
     """What a reader of one province's report should keep in mind beyond the verdicts' caveats: matrix cells that
     combine several targets, tasks without years or past the plan's period, details the documents do not print,
     and the objectives that set no number."""
-    from sxtd_analysis.task_findings import undated_in_narrower_sections
-
     out = []
     combined = comparison.filter((pl.col("province_slug") == province_slug) & (pl.col("n_targets") > 1))
     for row in combined.head(LISTED).iter_rows(named=True):

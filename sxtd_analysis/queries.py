@@ -8,6 +8,7 @@ read-only); everything else is passed by keyword. A province may be named with o
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -274,3 +275,71 @@ def build_info(con=None) -> dict[str, str]:
     """The `build_info` table as a dict: curated_hash, built_at, package_version, row counts."""
     con = _con(con)
     return dict(con.execute("SELECT key, value FROM build_info").fetchall())
+
+
+# ------------------------------------------------------------------------------------- national coverage
+
+
+def national_coverage(con=None, *, as_pandas: bool = False):
+    """The view national_coverage: one row per province since 1/7/2025, Vietnamese order."""
+    return _frame(_con(con), "SELECT * FROM national_coverage", None, as_pandas)
+
+
+def known_plans(con=None, *, as_pandas: bool = False):
+    """The view known_plans: every known plan, curated or only known from a public source, oldest first."""
+    return _frame(_con(con), "SELECT * FROM known_plans", None, as_pandas)
+
+
+def reported_targets(con=None, *, as_pandas: bool = False):
+    """Targets reported by sources other than a curated plan text, with province, indicator labels and the mark
+    `coverage.REPORTED_MARK` in `tier_label`; Vietnamese order of the issuing province."""
+    from sxtd_analysis.coverage import REPORTED_MARK
+
+    return _frame(_con(con), """
+        SELECT t.*, r.province_slug, pr.name_vi AS province_name_vi, pr.successor_slug, pr.successor_name_vi,
+               r.doc_number, i.label_vi, i.label_en, true AS is_reported, ? AS tier_label
+        FROM reported_targets AS t
+        JOIN plan_registry AS r USING (registry_id)
+        JOIN provinces AS pr ON pr.province_slug = r.province_slug
+        JOIN indicators AS i USING (indicator_code)
+        ORDER BY pr.name_vi COLLATE vi, t.target_year, t.reported_target_id""", [REPORTED_MARK], as_pandas)
+
+
+def adoption_goal(con=None) -> tuple[float, int, str] | None:
+    """(percent, year, programme) of the latest national goal for provinces with a plan (90, 2030, 889/QĐ-TTg)."""
+    from sxtd_analysis.coverage import ADOPTION_INDICATOR
+
+    rows = _con(con).execute("""
+        SELECT value_low, milestone_year, programme FROM national_targets
+        WHERE indicator_code = ? AND is_quantified ORDER BY milestone_year DESC LIMIT 1""",
+                             [ADOPTION_INDICATOR]).fetchall()
+    return (float(rows[0][0]), int(rows[0][1]), str(rows[0][2])) if rows else None
+
+
+def national_indicator(con=None, *, on: date | None = None):
+    """The national indicator (share of provinces with a plan) at `on` (default today), with the 889/QĐ-TTg goal:
+    a `coverage.CoverageIndicator`."""
+    from sxtd_analysis.coverage import coverage_indicator
+
+    con = _con(con)
+    known = _frame(con, "SELECT province_slug, known_by_on FROM known_plans")
+    provinces = _frame(con, "SELECT province_slug, successor_slug FROM provinces")
+    return coverage_indicator(known, provinces, on or date.today(), goal=adoption_goal(con))
+
+
+def targets_side_by_side(con=None, *, shared_only: bool = True, as_pandas: bool = False):
+    """Curated and reported targets side by side for the indicators both tiers share (`coverage.side_by_side`),
+    the reported ones marked."""
+    from sxtd_analysis.coverage import side_by_side
+
+    con = _con(con)
+    verified = _frame(con, """
+        SELECT t.indicator_code, i.label_vi, i.label_en, t.target_year, pr.name_vi AS province_name_vi,
+               pr.successor_slug, pr.successor_name_vi, t.value_low, t.value_high, t.comparator, t.unit,
+               t.plan_id AS document, p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
+        FROM targets AS t JOIN plans AS p USING (plan_id)
+        JOIN provinces AS pr ON pr.province_slug = p.province_slug
+        JOIN indicators AS i USING (indicator_code)""")
+    reported = reported_targets(con).rename({"registry_id": "document", "source_url": "source"})
+    frame = side_by_side(verified, reported, shared_only=shared_only)
+    return frame.to_pandas() if as_pandas else frame

@@ -4,8 +4,6 @@ sentences, tested on hand-built frames (tests/test_findings.py)."""
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 from sxtd_analysis.findings import Finding, _in_order, _n
@@ -89,17 +87,6 @@ def led_by_province(agency_tasks: pl.DataFrame, provinces: list[str]) -> list[tu
     """For each province (in the order given), the tasks an agency leads there (rows of load_agency_tasks)."""
     led = agency_tasks.filter(pl.col("role") == "lead")
     return [(name, led.filter(pl.col("province_name_vi") == name)) for name in provinces]
-
-
-def undated_in_narrower_sections(tasks: pl.DataFrame) -> pl.DataFrame:
-    """Tasks that print no year but sit under a heading naming other years than their plan's period (their timing
-    is probably narrower than drawn)."""
-    rows = []
-    for r in tasks.filter(~pl.col("years_printed")).iter_rows(named=True):
-        years = sorted(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", r["section"] or ""))
-        if years and (years[0], years[-1]) != (r["period_start_year"], r["period_end_year"]):
-            rows.append(r)
-    return pl.DataFrame(rows, schema=tasks.schema)
 
 
 def task_findings(tasks: pl.DataFrame, by_agency: pl.DataFrame, links: pl.DataFrame) -> list[Finding]:

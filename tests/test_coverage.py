@@ -13,7 +13,7 @@ import pytest
 
 import sxtd_analysis
 from sxtd_analysis import coverage as cv
-from sxtd_analysis import tilemap
+from sxtd_analysis import queries, tilemap
 from sxtd_analysis.curated import load_curated
 from sxtd_analysis.schema import SOURCE_URL_PATTERN, TABLES, create_table_sql
 from sxtd_analysis.validation import check_frames, validate_frames
@@ -321,10 +321,10 @@ def test_national_coverage_view_one_row_per_province_of_today(tiny):
 
 
 def test_national_indicator_and_reported_targets_from_a_database(tiny):
-    ind = cv.national_indicator(D("2020-12-31"), tiny)
+    ind = queries.national_indicator(tiny, on=D("2020-12-31"))
     assert (ind.n_current_with_plan, ind.n_current, ind.n_former_with_plan, ind.n_former) == (2, 3, 2, 4)
     assert ind.goal_percent is None  # no national target in this warehouse
-    reported = cv.reported_targets(tiny)
+    reported = queries.reported_targets(tiny)
     assert reported.select("reported_target_id", "province_name_vi", "successor_name_vi", "tier_label").rows() == [
         ("ha-noi_kh-3/r01", "Hà Nội", "Hà Nội", cv.REPORTED_MARK)]
 
@@ -340,13 +340,13 @@ def con(built_db):
 
 
 def test_real_national_coverage_has_the_34_provinces(con):
-    cov = cv.national_coverage(con)
+    cov = queries.national_coverage(con)
     assert cov.height == 34 and cov["n_former_provinces"].sum() == 63
     assert set(cov["coverage"]) == {"curated", "known", "none"}
     assert cov.filter(pl.col("coverage") == "curated")["province_name_vi"].to_list() == [
         "Đồng Tháp", "Hà Tĩnh", "Phú Thọ", "Thái Nguyên"]
     assert cov.filter(pl.col("coverage") != "none").height >= 15
-    ind = cv.national_indicator(D("2026-12-03"), con)
+    ind = queries.national_indicator(con, on=D("2026-12-03"))
     assert (ind.goal_percent, ind.goal_year, ind.goal_programme) == (90.0, 2030, "889/QĐ-TTg")
     assert ind.n_current == 34 and ind.n_former == 63
     assert ind.n_current_with_plan == cov.filter(pl.col("first_known_on") <= D("2026-12-03")).height
@@ -358,7 +358,7 @@ def test_reported_targets_stay_out_of_the_curated_tiers(con):
         ids = con.execute(f"SELECT DISTINCT unnest(plan_ids) FROM {view}" if view == "target_matrix"
                           else f"SELECT DISTINCT plan_id FROM {view}").fetchall()
         assert {r[0] for r in ids} <= curated_plans, view
-    both = cv.targets_side_by_side(con)
+    both = queries.targets_side_by_side(con)
     assert both["is_reported"].any() and (~both["is_reported"]).any()
     assert set(both.filter("is_reported")["tier_label"]) == {cv.REPORTED_MARK}
     assert both.filter("is_reported")["source"].str.contains(SOURCE_URL_PATTERN).all()
@@ -376,7 +376,7 @@ def _data(spec: dict) -> list[dict]:
 
 
 def test_coverage_map_draws_each_province_once_labelled_and_offline(con):
-    cov = cv.national_coverage(con)
+    cov = queries.national_coverage(con)
     spec = _spec(tilemap.coverage_map(cov, highlight="Hòa Bình"))  # a former province finds today's Phú Thọ
     text = json.dumps(spec)
     assert '"url"' not in text  # no data, font or image fetched
@@ -390,7 +390,7 @@ def test_coverage_map_draws_each_province_once_labelled_and_offline(con):
 
 
 def test_tile_map_refuses_bad_frames(con):
-    cov = cv.national_coverage(con)
+    cov = queries.national_coverage(con)
     with pytest.raises(ValueError, match="lacks column.*tile_row"):
         tilemap.coverage_map(cov.drop("tile_row"))
     with pytest.raises(ValueError, match="share a square: Hà Nội, Huế"):
@@ -411,7 +411,7 @@ def test_tile_map_refuses_bad_frames(con):
 
 
 def test_value_map_greys_missing_values_and_marks_reported_ones(con):
-    cov = cv.national_coverage(con)
+    cov = queries.national_coverage(con)
     values = pl.DataFrame({"province_slug": ["ha-tinh", "ha-noi"], "value": [85.0, 100.0],
                            "is_reported": [False, True]})
     spec = _spec(tilemap.value_map(values, cov, label="Siêu thị (supermarkets, %)", unit="percent"))
@@ -427,7 +427,7 @@ def test_value_map_greys_missing_values_and_marks_reported_ones(con):
 def test_the_map_renders_to_png_without_network(con):
     import vl_convert as vlc
 
-    png = vlc.vegalite_to_png(tilemap.coverage_map(cv.national_coverage(con)).to_json())
+    png = vlc.vegalite_to_png(tilemap.coverage_map(queries.national_coverage(con)).to_json())
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
