@@ -167,7 +167,7 @@ def test_task_timing_per_province(tasks):
     got = tf.task_timing(tasks).select("province_name_vi", "n_tasks", "years_printed", "no_years", "recurring",
                                         "plan_period", "task_years", "beyond_period").rows()
     assert got == [("Ấp", 3, 1, 2, 1, "2021–2025", "2021–2025", 0), ("Bắc", 1, 1, 0, 0, "2019–2020", "2019–2030", 1)]
-    narrower = tf.undated_in_narrower_sections(tasks)
+    narrower = f.undated_in_narrower_sections(tasks)
     assert narrower["task_id"].to_list() == ["a/2"]
 
 
