@@ -166,7 +166,7 @@ def province_positions(alignment: pl.DataFrame, *, province_slug: str) -> pl.Dat
         others = frame.filter((pl.col("indicator_code") == indicator) & (pl.col("target_year") == year)
                               & (pl.col("province_slug") != province_slug) & pl.col("rankable"))
         row["others"] = listed([f"{p} {v}" for p, v in _in_order(others).select("province_name_vi", "value")
-                                .iter_rows()], sep="; ")
+                                .iter_rows()], sep="; ", lang="vi")
         if not group["rankable"].all():
             reason = ("một phần phạm vi của chỉ tiêu", "part of the indicator's scope") \
                 if group["unit"][0] == "percent" else ("số lượng tuyệt đối phụ thuộc quy mô của tỉnh",
@@ -307,7 +307,7 @@ def _verdict_items(rows: pl.DataFrame, lang: str) -> str:
         else:
             extra.append(str(r["target_year"]))
         items.append(f"{label} {r['value']} {against} {r['national']} ({', '.join(extra)})")
-    return listed(items, sep="; ", limit=LISTED)
+    return listed(items, sep="; ", limit=LISTED, lang=lang)
 
 
 def verdict_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None = None) -> list[Finding]:
@@ -322,7 +322,7 @@ def verdict_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None =
             continue
         n = rows.height
         if v["verdict"] == "no_benchmark":
-            names_vi = listed(rows["label_vi"].unique(maintain_order=True).to_list(), sep="; ")
+            names_vi = listed(rows["label_vi"].unique(maintain_order=True).to_list(), sep="; ", lang="vi")
             names_en = listed(rows["label_en"].unique(maintain_order=True).to_list(), sep="; ")
             out.append(Finding(v["verdict"], f"{v['label_vi']} ({n} mục tiêu): {names_vi}. {v['meaning_vi']}",
                                f"{v['label_en']} ({_n(n, 'target')}): {names_en}. {v['meaning_en']}"))
@@ -330,6 +330,17 @@ def verdict_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None =
         out.append(Finding(v["verdict"], f"{v['label_vi']} ({n} mục tiêu): {_verdict_items(rows, 'vi')}.",
                            f"{v['label_en']} ({_n(n, 'target')}): {_verdict_items(rows, 'en')}."))
     return out
+
+
+def verdict_summary(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None = None) -> Finding:
+    """One sentence counting the targets of each verdict (those present), in the codebook's order."""
+    codebook = (verdicts if verdicts is not None else verdict_codebook()).sort("display_order")
+    counts = dict(alignment.group_by("verdict").len().iter_rows())
+    present = [v for v in codebook.iter_rows(named=True) if counts.get(v["verdict"])]
+    return Finding("verdicts", "So với chương trình quốc gia: " + "; ".join(
+        f"{v['label_vi'].lower()} {counts[v['verdict']]}" for v in present) + ".",
+        "Against the national programme: " + "; ".join(
+        f"{v['label_en'].lower()} {counts[v['verdict']]}" for v in present) + ".")
 
 
 def caveats(alignment: pl.DataFrame) -> list[Finding]:
@@ -393,7 +404,7 @@ def province_findings(*, name_vi: str, successor_name_vi: str | None, plans: pl.
             hits = ranked.filter(pl.col("position").str.ends_with(code))
             if hits.height:
                 vi = listed([f"{r['label_vi']} ({r['value']}, {r['target_year']})" for r in hits.iter_rows(named=True)],
-                            sep="; ")
+                            sep="; ", lang="vi")
                 en = listed([f"{r['label_en']} ({r['value']}, {r['target_year']})" for r in hits.iter_rows(named=True)],
                             sep="; ")
                 out.append(Finding("position", f"So với các tỉnh khác có mục tiêu cùng năm, {name_vi} {vi_word} về: "
@@ -409,12 +420,14 @@ def province_findings(*, name_vi: str, successor_name_vi: str | None, plans: pl.
     return out
 
 
-def comparison_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None = None) -> list[Finding]:
+def comparison_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None = None,
+                        brief: bool = False) -> list[Finding]:
     """The key findings across provinces: how many set how many targets, which indicators they share, each
-    verdict, and the caveats."""
+    verdict (or with `brief`, one sentence counting them), and the caveats."""
     n_prov = alignment["province_slug"].n_unique()
     shared = shared_indicators(alignment)
-    shared_vi = listed([f"{r['label_vi']} ({r['n_provinces']} tỉnh)" for r in shared.iter_rows(named=True)], sep="; ")
+    shared_vi = listed([f"{r['label_vi']} ({r['n_provinces']} tỉnh)" for r in shared.iter_rows(named=True)], sep="; ",
+                       lang="vi")
     shared_en = listed([f"{r['label_en']} ({r['n_provinces']} provinces)" for r in shared.iter_rows(named=True)],
                        sep="; ")
     out = [Finding("commitment",
@@ -424,6 +437,8 @@ def comparison_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | Non
                    f"{_n(n_prov, 'province')} set {_n(alignment.height, 'quantified target')} on "
                    f"{_n(alignment['indicator_code'].n_unique(), 'indicator')}; {shared.height} "
                    f"{'is' if shared.height == 1 else 'are'} shared by two provinces or more: {shared_en or 'none'}.")]
+    if brief:
+        return [*out, verdict_summary(alignment, verdicts=verdicts)]
     out += verdict_findings(alignment, verdicts=verdicts)
     out += caveats(alignment)
     return out

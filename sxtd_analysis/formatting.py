@@ -79,12 +79,14 @@ CHART_ROWS = 400
 LISTED = 12
 
 
-def listed(items: Iterable[str], sep: str = ", ", limit: int = LISTED) -> str:
-    """The items joined by `sep`, or beyond `limit` the first ones and "and N more"."""
+def listed(items: Iterable[str], sep: str = ", ", limit: int = LISTED, lang: str = "en") -> str:
+    """The items joined by `sep`, or beyond `limit` the first ones and "and N more" ("và N mục khác" with
+    `lang="vi"`)."""
     items = list(items)
     if len(items) <= limit:
         return sep.join(items)
-    return f"{sep.join(items[:limit])}{sep}and {len(items) - limit} more"
+    more = f"và {len(items) - limit} mục khác" if lang == "vi" else f"and {len(items) - limit} more"
+    return f"{sep.join(items[:limit])}{sep}{more}"
 
 
 

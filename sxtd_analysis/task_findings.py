@@ -122,12 +122,13 @@ def task_findings(tasks: pl.DataFrame, by_agency: pl.DataFrame, links: pl.DataFr
     if undated:
         n = int(timing["no_years"].sum())
         out.append(Finding("caveat", f"{n} nhiệm vụ không ghi năm và được vẽ theo giai đoạn của kế hoạch: "
-                           f"{listed(undated, sep='; ')}.", f"{_n(n, 'task')} print no year and are drawn over "
-                           f"their plan's period: {listed(undated, sep='; ')}."))
+                           f"{listed(undated, sep='; ', lang='vi')}.",
+                           f"{_n(n, 'task')} print no year and are drawn over their plan's period: "
+                           f"{listed(undated, sep='; ')}."))
     beyond = [r for r in timing.iter_rows(named=True) if r["beyond_period"]]
     if beyond:
         vi = listed([f"{r['province_name_vi']} {r['beyond_period']} (kế hoạch {r['plan_period']}, nhiệm vụ "
-                     f"{r['task_years']})" for r in beyond], sep="; ", limit=LISTED)
+                     f"{r['task_years']})" for r in beyond], sep="; ", limit=LISTED, lang="vi")
         en = listed([f"{r['province_name_vi']} {r['beyond_period']} (plan {r['plan_period']}, tasks "
                      f"{r['task_years']})" for r in beyond], sep="; ", limit=LISTED)
         out.append(Finding("caveat", f"Nhiệm vụ kéo dài quá giai đoạn của kế hoạch: {vi}.",
