@@ -14,6 +14,9 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from sxtd_analysis.findings import Finding
+from sxtd_analysis.formatting import value_labels
+
 #: how a reported target is marked wherever it is shown
 REPORTED_MARK_VI = "báo cáo, chưa đối chiếu văn bản"
 REPORTED_MARK_EN = "reported, not checked against the plan text"
@@ -120,6 +123,11 @@ def coverage_timeline(known_plans, provinces):
     return pl.DataFrame(rows, schema=schema)
 
 
+def findings_of(indicator: CoverageIndicator) -> list[Finding]:
+    """`coverage_findings` as `findings.Finding`s (kind "coverage"), for the pages' findings blocks."""
+    return [Finding("coverage", vi, en) for vi, en in coverage_findings(indicator)]
+
+
 def coverage_findings(indicator: CoverageIndicator) -> list[tuple[str, str]]:
     """The indicator in sentences, each as (Vietnamese, English)."""
     ind = indicator
@@ -180,9 +188,10 @@ def side_by_side(verified, reported, *, shared_only: bool = True):
     if shared_only:
         shared = set(verified["indicator_code"].to_list()) & set(reported["indicator_code"].to_list())
         both = both.filter(pl.col("indicator_code").is_in(sorted(shared)))
-    return (both.with_columns(_order=pl.col("province_name_vi").map_elements(_vi_key, return_dtype=pl.String))
-            .sort("indicator_code", "target_year", "is_reported", "_order", "document")
-            .drop("_order").select(_SIDE_BY_SIDE_COLUMNS))
+    ordered = (both.with_columns(_order=pl.col("province_name_vi").map_elements(_vi_key, return_dtype=pl.String))
+               .sort("indicator_code", "target_year", "is_reported", "_order", "document")
+               .drop("_order").select(_SIDE_BY_SIDE_COLUMNS))
+    return ordered.with_columns(value=value_labels(ordered))
 
 
 def indicator_by_province(targets, indicator_code: str, *, year: int | None = None,

@@ -76,7 +76,7 @@ def front_page_sections(database: Path | str, out_dir: Path | None = None) -> di
     comparison), the map, the 34 provinces with their plans, and one headline per province with a report.
     Every string is escaped; the map is an SVG drawn from the data."""
     from sxtd_analysis import findings, queries
-    from sxtd_analysis.coverage import coverage_findings
+    from sxtd_analysis.coverage import findings_of
 
     con = queries.connect(database)
     try:
@@ -87,7 +87,7 @@ def front_page_sections(database: Path | str, out_dir: Path | None = None) -> di
         verdicts = queries.load_verdicts(con)
     finally:
         con.close()
-    key = [findings.Finding("coverage", vi, en) for vi, en in coverage_findings(indicator)]
+    key = findings_of(indicator)
     key += findings.comparison_findings(alignment, verdicts=verdicts, brief=True)
     headlines = {r["province_slug"]: r for r in findings.province_headlines(alignment, plans).iter_rows(named=True)}
     tiers = {"curated": ("đã biên tập văn bản", "plan text curated"), "known": ("biết có kế hoạch", "plan known"),
