@@ -529,7 +529,8 @@ def test_cli_writes_the_drafts_and_the_review_page(tmp_path):
     assert "14 target(s)" in result.output and "6 task(s)" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "agencies_draft.csv", "agency_aliases_draft.csv", "budgets_draft.csv", "manifest_draft.csv", "plan_draft.csv",
-        "qualitative_objectives_draft.csv", "review.html", "targets_draft.csv", "task_agencies_draft.csv",
+        "plan_registry_draft.csv", "qualitative_objectives_draft.csv", "review.html", "targets_draft.csv",
+        "task_agencies_draft.csv",
         "tasks_draft.csv"]
     header = (out / "targets_draft.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header == TABLES["targets"].column_names + ["indicator_confidence", "reason"]

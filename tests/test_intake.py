@@ -57,7 +57,8 @@ def test_add_copies_the_text_lists_it_and_drafts_every_table(project):
     drafts = project / "drafts" / PLAN
     assert sorted(p.name for p in drafts.iterdir()) == [
         "agencies_draft.csv", "agency_aliases_draft.csv", "budgets_draft.csv", "manifest_draft.csv", "plan_draft.csv",
-        "qualitative_objectives_draft.csv", "review.html", "targets_draft.csv", "task_agencies_draft.csv",
+        "plan_registry_draft.csv", "qualitative_objectives_draft.csv", "review.html", "targets_draft.csv",
+        "task_agencies_draft.csv",
         "tasks_draft.csv"]
     assert [(r["amount_vnd"], r["value_as_printed"], r["line_start"]) for r in
             read_rows(drafts / "budgets_draft.csv")] == [("2500000000", "2.500.000.000 đồng", "52")]
@@ -141,7 +142,7 @@ def test_extract_refuses_a_folder_of_drafts_unless_forced(tmp_path):
     assert run("extract", str(UNSEEN), "--out", str(out), "--force").exit_code == 0
     (aside,) = out.glob("replaced-*")
     assert (aside / "plan_draft.csv").read_text(encoding="utf-8") == "reviewed\n"
-    assert len(list(aside.iterdir())) == 10  # the nine drafts and the review page, all kept
+    assert len(list(aside.iterdir())) == 11  # the ten drafts and the review page, all kept
 
 
 # --- accept --------------------------------------------------------------------------------------------------
