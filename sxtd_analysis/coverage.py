@@ -194,6 +194,19 @@ def side_by_side(verified, reported, *, shared_only: bool = True):
     return ordered.with_columns(value=value_labels(ordered))
 
 
+def most_shared_indicator(targets) -> tuple[str, str, str]:
+    """(code, label_vi, label_en) of the indicator that the most provinces of today target, curated and reported
+    tiers together (ties: the code first in order): the one a value map of the tiers shows."""
+    import polars as pl
+
+    _require(targets, _SIDE_BY_SIDE_COLUMNS, "targets")
+    ranked = (targets.group_by("indicator_code", "label_vi", "label_en")
+              .agg(n=pl.col("successor_slug").n_unique()).sort(["n", "indicator_code"], descending=[True, False]))
+    if ranked.is_empty():
+        raise ValueError("no targets")
+    return ranked.row(0)[:3]
+
+
 def indicator_by_province(targets, indicator_code: str, *, year: int | None = None,
                           include_reported: bool = True):
     """One value per province of today for one indicator, the frame `tilemap.value_map` colours by.

@@ -456,3 +456,16 @@ def test_tile_grid_keeps_viet_nam_s_shape(frames):
         seen.add((r, c))
         todo += [t for t in tiles.values() if abs(t[0] - r) <= 1 and abs(t[1] - c) <= 1 and t not in seen]
     assert seen == set(tiles.values())
+
+
+def test_most_shared_indicator_counts_provinces_of_today_across_both_tiers():
+    import polars as pl
+
+    from sxtd_analysis.coverage import _SIDE_BY_SIDE_COLUMNS, most_shared_indicator
+
+    rows = [("a", "A", "Aa", "x"), ("a", "A", "Aa", "x"), ("b", "B", "Bb", "x"), ("b", "B", "Bb", "y")]
+    frame = pl.DataFrame({c: [None] * len(rows) for c in _SIDE_BY_SIDE_COLUMNS}).with_columns(
+        indicator_code=pl.Series([r[0] for r in rows]), label_vi=pl.Series([r[1] for r in rows]),
+        label_en=pl.Series([r[2] for r in rows]), successor_slug=pl.Series([r[3] for r in rows]))
+    # a: one province twice; b: two provinces
+    assert most_shared_indicator(frame) == ("b", "B", "Bb")
