@@ -147,8 +147,8 @@ def pd_tasks_by_agency(curated: Path, province: str | None = None, d: dict | Non
 
 
 def pd_profile(curated: Path, province: str) -> dict[str, pd.DataFrame]:
-    d = _read(curated, "provinces", "plans", "targets", "indicators", "national_targets", "qualitative_objectives",
-              "tasks", "task_agencies", "agencies", "budgets")
+    d = _read(curated, "provinces", "plans", "targets", "indicators", "national_targets", "national_milestones",
+              "qualitative_objectives", "tasks", "task_agencies", "agencies", "budgets")
     slug = _slug(d["provinces"], province)
     plans = d["plans"][d["plans"]["province_slug"] == slug]
     ids = set(plans["plan_id"])
