@@ -57,9 +57,9 @@ def _why_unreadable(path: Path, err: Exception) -> str:
     import re
 
     text = str(err)
-    if "not a valid DuckDB database file" in text:
-        return (f"{path} is not a DuckDB database (it may be another file, or one cut short); rebuild it with "
-                "`sxtd build`, or point --db/SXTD_DB at the database")
+    if "not a valid DuckDB database file" in text or "extension" in text.lower():  # SQLite's header asks for one
+        return (f"{path} is not a DuckDB database (it may be another kind of file, or one cut short); rebuild it "
+                "with `sxtd build`, or point --db/SXTD_DB at the database")
     if "Could not set lock" in text:
         pid = re.search(r"\(PID (\d+)\)", text)
         held = f"process {pid[1]}" if pid else "another process"

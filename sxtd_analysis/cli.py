@@ -57,7 +57,10 @@ def _connect(ctx: click.Context):
 
 
 def _writable_folder(path: Path, option: str) -> None:
-    """Create an output folder if missing and prove a file can be written in it; UserError saying why not."""
+    """Create an output folder if missing and prove a file can be written in it; UserError saying why not.
+
+    `option` names what the user gave (`--out DIR`), for the message.
+    """
     import tempfile
 
     try:
@@ -65,11 +68,11 @@ def _writable_folder(path: Path, option: str) -> None:
         with tempfile.TemporaryFile(dir=path):
             pass
     except FileExistsError:
-        raise UserError(f"{option} {path}: exists and is not a folder; give a folder") from None
+        raise UserError(f"{option}: {path} is a file, not a folder; give a folder") from None
     except NotADirectoryError:
-        raise UserError(f"{option} {path}: part of the path is a file, not a folder; give a folder") from None
+        raise UserError(f"{option}: part of {path} is a file, not a folder; give a folder") from None
     except OSError as err:
-        raise UserError(f"{option} {path}: cannot write there ({err.strerror or err}); give a folder you can "
+        raise UserError(f"{option}: cannot write in {path} ({err.strerror or err}); give a folder you can "
                         "write to") from None
 
 
@@ -139,7 +142,7 @@ def sql(ctx: click.Context, query: str | None, fmt: str, output: Path | None, fi
     if output is not None and output.suffix.lower() not in (".parquet", ".csv", ".xlsx"):
         raise UserError(f"--output {output}: the file name must end in .parquet, .csv or .xlsx")
     if output is not None:
-        _writable_folder(output.parent, "--output")
+        _writable_folder(output.parent, f"--output {output}")
     con = _connect(ctx)
     try:
         for spec in files:
@@ -226,7 +229,7 @@ def export(ctx: click.Context, fmt: str, out_dir: Path, bom: bool) -> None:
     """
     from sxtd_analysis.export import ExportError, export_all
 
-    _writable_folder(out_dir, "--out")
+    _writable_folder(out_dir, f"--out {out_dir}")
     con = _connect(ctx)
     try:
         written = export_all(con, out_dir, fmt, bom=bom)
@@ -292,7 +295,7 @@ def report(ctx: click.Context, provinces: tuple[str, ...], render_everything: bo
     paths = _paths(ctx)
     out_dir = out_dir or paths.reports_dir
     _connect(ctx).close()  # an unreadable database is one line here, not a failure in every notebook
-    _writable_folder(out_dir, "--out")
+    _writable_folder(out_dir, f"--out {out_dir}")
     bar = None
 
     def progress(done: int, total: int, result) -> None:
