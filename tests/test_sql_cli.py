@@ -222,3 +222,26 @@ def test_readme_queries_answer(root):
         result = run(root, "sql", query)
         assert result.exit_code == 0, result.output
         assert "(0 rows)" not in result.output, query
+
+
+def test_readme_first_lines_say_how_to_reach_sxtd():
+    from tests.helpers import ROOT
+
+    head = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:10])
+    assert ".venv/bin/sxtd" in head and "source .venv/bin/activate" in head
+
+
+@pytest.mark.parametrize(("fmt", "loads"), [("table", False), ("csv", False), ("json", False), ("parquet", True)])
+def test_a_printed_answer_loads_neither_polars_nor_pyarrow(root, tmp_path, fmt, loads):
+    """What keeps `sxtd sql` near a bare DuckDB query (benchmarks/bench_sql.py): only a Parquet file needs them."""
+    import subprocess
+    import sys
+
+    args = ["--output", str(tmp_path / "a.parquet")] if fmt == "parquet" else ["--format", fmt]
+    code = ("import sys; from sxtd_analysis.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit as exit:\n    assert exit.code in (0, None), exit.code\n"
+            "print('heavy:', sorted({'polars', 'pyarrow', 'numpy', 'pandas'} & set(sys.modules)), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, "--db", str(root.database), "sql", "SELECT 1 AS x", *args],
+                          capture_output=True, text=True, check=True)
+    heavy = done.stderr.strip().splitlines()[-1]
+    assert (heavy != "heavy: []") is loads, heavy
