@@ -140,6 +140,21 @@ def test_duckdb_itself_refuses_on_the_librarys_connection(root, statement, tmp_p
     assert sha256(root.database) == before and list(tmp_path.iterdir()) == []
 
 
+def test_the_librarys_connection_has_the_read_only_settings(root):
+    import sxtd_analysis as sx
+
+    con = sx.connect(root.database)
+    try:
+        settings = dict(con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN ('access_mode', 'enable_external_access', "
+            "'autoinstall_known_extensions', 'autoload_known_extensions', 'lock_configuration')").fetchall())
+    finally:
+        con.close()
+    assert settings == {"access_mode": "read_only", "enable_external_access": "false",
+                        "autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
+                        "lock_configuration": "true"}
+
+
 def test_pivot_unpivot_and_vietnamese_order_answer(root):
     result = run(root, "sql", "PIVOT (SELECT unit FROM targets) ON unit USING count(*)", "--format", "json")
     assert result.exit_code == 0, result.output
