@@ -169,6 +169,19 @@ def test_manifest_not_in_utf8_is_a_problem_not_a_crash(tmp_path):
     assert check_provenance(load_curated(paths.curated_dir), paths.raw_dir, paths.curated_dir) == []
 
 
+def test_manifest_row_naming_a_path_is_a_problem(tmp_path):
+    paths = copy_project_data(tmp_path)
+    manifest = paths.raw_dir / "manifest.csv"
+
+    def point_out(rows):
+        rows.append({**rows[0], "file_name": "../curated/targets.csv"})
+
+    _rewrite(manifest, point_out)
+    problems = [p for p in check_raw_manifest(paths.raw_dir) if "bare file name" in p.message]
+    assert [(p.line, p.message) for p in problems] == [
+        (6, "file_name '../curated/targets.csv' must be a bare file name in data/raw")]
+
+
 def test_folder_in_data_raw_is_a_problem_not_a_crash(tmp_path):
     paths = copy_project_data(tmp_path)
     (paths.raw_dir / "scans").mkdir()
