@@ -260,3 +260,20 @@ def test_a_printed_answer_loads_neither_polars_nor_pyarrow(root, tmp_path, fmt, 
                           capture_output=True, text=True, check=True)
     heavy = done.stderr.strip().splitlines()[-1]
     assert (heavy != "heavy: []") is loads, heavy
+
+
+def test_connect_beside_a_plain_connection_says_what_to_do(root):
+    """DuckDB refuses a second connection to one file with other settings in one process; say so in one line."""
+    import duckdb
+
+    import sxtd_analysis as sx
+    from sxtd_analysis.api import DatabaseUnreadableError
+
+    plain = duckdb.connect(str(root.database), read_only=True)
+    try:
+        with pytest.raises(DatabaseUnreadableError, match=r"is already open in this process with other settings "
+                                                          r"\(a plain duckdb\.connect\?\); close that connection"):
+            sx.connect(root.database)
+    finally:
+        plain.close()
+    sx.connect(root.database).close()  # once it is closed, connect() opens the file
