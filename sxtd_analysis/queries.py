@@ -20,14 +20,63 @@ class DatabaseMissingError(FileNotFoundError):
     """The DuckDB file has not been built yet."""
 
 
-def connect(database: Path | str | None = None, *, read_only: bool = True):
-    """Open the warehouse (read-only by default); `sxtd build` must have run first."""
+class DatabaseUnreadableError(OSError):
+    """The DuckDB file exists but cannot be opened: not a DuckDB file, held by a writer, or a stale WAL."""
+
+
+#: What DuckDB itself enforces on every connection `connect()` opens (and so `sxtd sql`): besides read-only, no
+#: file or network access (COPY, EXPORT, ATTACH, read_csv/read_text/read_blob, URLs), no extension installed or
+#: loaded, and no setting changed back. Verified in tests/test_sql_cli.py; see shared/notes/stack.md.
+READ_ONLY_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def connect(database: Path | str | None = None):
+    """Open the warehouse read-only; `sxtd build` must have run first.
+
+    DuckDB refuses every write, every file or URL read other than the database, extension installs and
+    setting changes on this connection (`READ_ONLY_CONFIG`). A database that cannot be opened raises
+    `DatabaseUnreadableError` with a message that says why and what to do.
+    """
     import duckdb
 
     path = Path(database) if database else get_paths().database
     if not path.exists():
         raise DatabaseMissingError(f"{path} does not exist; build it first with `sxtd build` (or `make build`)")
-    return duckdb.connect(str(path), read_only=read_only)
+    if path.is_dir():
+        raise DatabaseUnreadableError(f"{path} is a folder, not a DuckDB file; give the database file with --db "
+                                      "or SXTD_DB")
+    try:
+        return duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG)
+    except duckdb.Error as err:
+        raise DatabaseUnreadableError(_why_unreadable(path, err)) from None
+
+
+def _why_unreadable(path: Path, err: Exception) -> str:
+    """One line: why DuckDB could not open `path`, and what to do."""
+    import re
+
+    text = str(err)
+    if "not a valid DuckDB database file" in text or "extension" in text.lower():  # SQLite's header asks for one
+        return (f"{path} is not a DuckDB database (it may be another kind of file, or one cut short); rebuild it "
+                "with `sxtd build`, or point --db/SXTD_DB at the database")
+    if "Could not set lock" in text:
+        pid = re.search(r"\(PID (\d+)\)", text)
+        held = f"process {pid[1]}" if pid else "another process"
+        return (f"{path} is open for writing by {held}; close that program (or wait for it to finish), then try "
+                "again")
+    if "WAL" in text:
+        return (f"{path}.wal was left by a DuckDB client that wrote to the database and did not close it; run "
+                "`sxtd build` to rebuild the database (it removes the stale file)")
+    if "different configuration" in text:
+        return (f"{path} is already open in this process with other settings (a plain duckdb.connect?); close that "
+                "connection, or open every connection with sxtd_analysis.connect()")
+    first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+    return f"{path} cannot be opened: {first}"
 
 
 # target_matrix, target_alignment and tasks_by_agency are stored in the order their functions return (see

@@ -507,6 +507,20 @@ TABLES: dict[str, Table] = {
 LIST_SEPARATOR = ";"
 
 
+# --- identifiers: one rule for every id column, checked by both validation engines (validation.py) -----
+
+#: What an identifier may hold: ASCII letters, digits and - _ . / (starting with a letter or digit). No spaces
+#: and no invisible characters: a zero-width space makes two ids that look alike differ.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_./-]*$"
+#: id column -> the column whose value it starts with, up to its first "/" (target_id is <plan_id>/t<NN>)
+ID_PREFIXES = {"target_id": "plan_id", "objective_id": "plan_id", "task_id": "plan_id", "budget_id": "plan_id"}
+
+
+def is_identifier(f: Field) -> bool:
+    """Whether a column holds identifiers (a text column named *_id, *_slug or *_code): ID_PATTERN applies."""
+    return f.type == "VARCHAR" and f.name.endswith(("_id", "_slug", "_code"))
+
+
 def create_table_sql(table: Table) -> str:
     """DuckDB DDL for one table, with its primary key and NOT NULL constraints."""
     cols = [f'    "{f.name}" {f.type}{"" if not f.required else " NOT NULL"}' for f in table.fields]

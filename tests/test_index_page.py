@@ -3,7 +3,6 @@ goal, the map, all 34 provinces, each province's headline and report link; every
 
 import re
 
-import duckdb
 import pytest
 
 from sxtd_analysis import queries
@@ -32,7 +31,7 @@ def test_the_front_page_is_vietnamese_first_with_findings_first(page):
 
 
 def test_it_names_all_34_provinces_with_the_map_and_the_goal(built_db, page):
-    with duckdb.connect(str(built_db), read_only=True) as con:
+    with queries.connect(built_db) as con:
         names = [r[0] for r in con.execute("SELECT name_vi FROM current_provinces").fetchall()]
     assert len(names) == 34
     table = page.split('id="coverage"', 1)[1].split('id="reports"', 1)[0]
