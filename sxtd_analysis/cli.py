@@ -199,13 +199,14 @@ def tables(ctx: click.Context) -> None:
 @click.pass_context
 def describe(ctx: click.Context, name: str) -> None:
     """Show the columns of a table or view: type and meaning (from the data dictionary)."""
-    from sxtd_analysis.sql import SqlError, describe_columns, format_result
+    from sxtd_analysis.sql import SqlError, describe_columns, format_result, run_query
 
     con = _connect(ctx)
     try:
         description, frame = describe_columns(con, name)
-        verdicts = (con.sql("SELECT verdict, label_vi, label_en, meaning_en FROM verdicts ORDER BY display_order").pl()
-                    if "verdict" in frame["column"].to_list() and name != "verdicts" else None)
+        columns = [row[0] for row in frame.rows]
+        verdicts = (run_query(con, "SELECT verdict, label_vi, label_en, meaning_en FROM verdicts ORDER BY "
+                                   "display_order") if "verdict" in columns and name != "verdicts" else None)
     except SqlError as err:
         raise UserError(str(err)) from None
     finally:

@@ -267,14 +267,6 @@ def load_milestones(con=None, *, as_pandas: bool = False):
     return _frame(_con(con), "SELECT * FROM national_milestones ORDER BY milestone_year", None, as_pandas)
 
 
-def catalogue(con=None, *, as_pandas: bool = False):
-    """Every table and view of the database: name, kind ('table', 'view', 'view (stored)'), rows, description."""
-    from sxtd_analysis.sql import describe_objects
-
-    frame = describe_objects(_con(con))
-    return frame.to_pandas() if as_pandas else frame
-
-
 @dataclass
 class ProvinceProfile:
     """Everything a report says about one province, one frame per part."""

@@ -254,3 +254,15 @@ def describe_columns(con, name: str) -> tuple[str, Rows]:
 def exported_objects(con) -> list[str]:
     """Names of every table and view, in the order `sxtd export` writes them."""
     return [name for name, _kind in _objects(con)]
+
+
+def catalogue(con=None, *, as_pandas: bool = False):
+    """Every table and view of the database: name, kind ('table', 'view', 'view (stored)'), rows, description
+    (a polars frame, or pandas with `as_pandas=True`); what `sxtd tables` prints."""
+    import polars as pl
+
+    from sxtd_analysis.queries import connect
+
+    answer = describe_objects(con if con is not None else connect())
+    frame = pl.DataFrame(answer.rows, schema=answer.columns, orient="row")
+    return frame.to_pandas() if as_pandas else frame

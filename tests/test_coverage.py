@@ -107,7 +107,8 @@ def test_side_by_side_marks_reported_targets_and_keeps_shared_indicators():
         ("only_reported", "y", "y", 2024, "Hà Nội", "Hà Nội", 2.0, 2.0, "eq", "count", "hn", "https://x.vn/c"),
     ])
     out = cv.side_by_side(verified, reported)
-    assert out.columns == list(cv._SIDE_BY_SIDE_COLUMNS)
+    assert out.columns == [*cv._SIDE_BY_SIDE_COLUMNS, "value"]
+    assert out["value"].to_list() == ["5–8%", "4–6%", "5–8%"]  # as a reader writes it
     assert out.select("indicator_code", "province_name_vi", "is_reported").rows() == [
         ("m", "Hòa Bình", False), ("m", "Dak Test", True), ("m", "Đà Nẵng", True)]  # D before Đ; only m is shared
     marks = dict(zip(out["province_name_vi"], out["tier_label"], strict=True))

@@ -133,7 +133,7 @@ def test_build_removes_a_stale_wal_and_the_database_reads_after(project):
     assert not (project.database.parent / "sxtd.duckdb.wal").exists()
     result = CliRunner().invoke(main, ["--root", str(project.root), "sql", "SELECT count(*) AS n FROM targets",
                                        "--format", "csv"])
-    assert result.exit_code == 0 and result.output.splitlines() == ["n", "30"], result.output
+    assert result.exit_code == 0 and result.output.splitlines() == ["n", "31"], result.output
 
 
 def test_build_removes_the_files_of_killed_builds_only(project):
