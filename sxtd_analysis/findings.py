@@ -164,8 +164,8 @@ def province_positions(alignment: pl.DataFrame, *, province_slug: str) -> pl.Dat
                "n_lower": 0}
         others = frame.filter((pl.col("indicator_code") == indicator) & (pl.col("target_year") == year)
                               & (pl.col("province_slug") != province_slug) & pl.col("rankable"))
-        row["others"] = "; ".join(f"{p} {v}" for p, v in _in_order(others).select("province_name_vi", "value")
-                                  .iter_rows()) if others.height else ""
+        row["others"] = listed([f"{p} {v}" for p, v in _in_order(others).select("province_name_vi", "value")
+                                .iter_rows()], sep="; ")
         if not group["rankable"].all():
             reason = ("một phần phạm vi của chỉ tiêu", "part of the indicator's scope") \
                 if group["unit"][0] == "percent" else ("số lượng tuyệt đối phụ thuộc quy mô của tỉnh",
@@ -235,6 +235,19 @@ def latest_plan_ids(frame: pl.DataFrame) -> pl.Series:
     return (frame.select("province_name_vi", "plan_id", "period_start_year", "period_end_year").unique()
             .sort("period_end_year", "period_start_year", "plan_id", descending=True)
             .unique("province_name_vi", keep="first")["plan_id"])
+
+
+def latest_plans(frame: pl.DataFrame, *, limit: int) -> pl.DataFrame:
+    """The frame (plans, or tasks of load_tasks) as it is, or beyond `limit` rows only each province's latest
+    plan's rows: what a chart that draws a mark per plan or task draws at national scale."""
+    if frame.height <= limit:
+        return frame
+    return frame.filter(pl.col("plan_id").is_in(latest_plan_ids(frame).implode()))
+
+
+def of_plans(frame: pl.DataFrame, plans: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` (targets, tasks) that belong to the plans of `plans`."""
+    return frame.filter(pl.col("plan_id").is_in(plans["plan_id"].implode()))
 
 
 def latest_plans_tasks(tasks: pl.DataFrame, *, limit: int) -> tuple[pl.DataFrame, list[str]]:
@@ -490,3 +503,45 @@ def data_quality_notes(*, plans: pl.DataFrame, alignment: pl.DataFrame, comparis
                            "có trong các so sánh.", f"{_n(qualitative.height, 'objective')} set no number (listed "
                            "below); they are not in the comparisons."))
     return out
+
+
+# ------------------------------------------------------------------------------------------------ reports
+
+
+@dataclass
+class ProvinceReport:
+    """What a province's report says, computed once: its name and successor since the 2025 merger, its plans in
+    one line each, its targets beside the national values, its positions among the provinces, the key findings and
+    the notes on the data."""
+
+    name_vi: str
+    successor_name_vi: str | None
+    plans: pl.DataFrame  # load_plans rows with plan_vi, plan_en
+    targets: pl.DataFrame  # alignment rows with value, national
+    positions: pl.DataFrame
+    findings: list[Finding]
+    notes: list[Finding]
+
+
+def province_report(profile, *, everyone: pl.DataFrame, verdicts: pl.DataFrame | None = None) -> ProvinceReport:
+    """The report of one province from its `queries.province_profile` and every province's `alignment` rows."""
+    place = profile.province.row(0, named=True)
+    positions = province_positions(everyone, province_slug=place["province_slug"])
+    plans = profile.plans.join(plan_lines(profile.plans), on="plan_id", how="left")
+    found = province_findings(name_vi=place["name_vi"], successor_name_vi=place["successor_name_vi"],
+                              plans=profile.plans, alignment=profile.targets, positions=positions,
+                              agencies=profile.agencies, n_tasks=profile.tasks.height, verdicts=verdicts)
+    notes = data_quality_notes(plans=profile.plans, alignment=profile.targets, comparison=profile.comparison,
+                               tasks=profile.tasks, qualitative=profile.qualitative,
+                               province_slug=place["province_slug"])
+    return ProvinceReport(name_vi=place["name_vi"], successor_name_vi=place["successor_name_vi"], plans=plans,
+                          targets=_with_values(profile.targets), positions=positions, findings=found, notes=notes)
+
+
+def indicator_rows(alignment: pl.DataFrame, indicator_code: str, *, limit: int) -> tuple[pl.DataFrame, bool]:
+    """One indicator's targets with value and national, or beyond `limit` rows its summary by province and
+    milestone (`summarise_by_milestone`); and whether it was summarised."""
+    rows = alignment.filter(pl.col("indicator_code") == indicator_code)
+    if rows.height > limit:
+        return summarise_by_milestone(rows), True
+    return _with_values(rows), False

@@ -13,6 +13,17 @@ from sxtd_analysis.formatting import LISTED, listed
 
 #: Agency kinds that name a collective body rather than one agency (schema.AGENCY_KINDS).
 COLLECTIVE_KINDS = ("group", "district_committee", "non_state")
+#: What each kind of agency (schema.AGENCY_KINDS) is called on a page, Vietnamese first.
+KIND_LABELS = {
+    "province_department": "Sở (provincial department)",
+    "province_board": "Ban, văn phòng của tỉnh (provincial board)",
+    "province_media": "Đài, báo (provincial media)",
+    "province_body": "UBND tỉnh, Mặt trận, hội (provincial body)",
+    "district_committee": "UBND cấp huyện (district committees)",
+    "group": "Các sở, ngành nói chung (departments in general)",
+    "non_state": "Doanh nghiệp, tổ chức (enterprises, organisations)",
+    "national": "Bộ, ngành trung ương (national ministries)",
+}
 
 
 def _span(start: int | None, end: int | None) -> str:
@@ -44,7 +55,8 @@ def agencies_in_every_province(tasks: pl.DataFrame, by_agency: pl.DataFrame) -> 
 def partner_kinds(links: pl.DataFrame) -> pl.DataFrame:
     """Lead→partner links by the partner's kind of agency: links and share (%, rounded), most first."""
     kinds = links.group_by("partner_kind").agg(n_links=pl.col("n_tasks").sum())
-    return (kinds.with_columns(share=(100 * pl.col("n_links") / pl.col("n_links").sum()).round(0))
+    return (kinds.with_columns(share=(100 * pl.col("n_links") / pl.col("n_links").sum()).round(0),
+                               partner_kind_vi=pl.col("partner_kind").replace_strict(KIND_LABELS, default=None))
             .sort(["n_links", "partner_kind"], descending=[True, False]))
 
 
@@ -71,6 +83,12 @@ def agency_share(tasks: pl.DataFrame, agency_tasks: pl.DataFrame) -> pl.DataFram
     return _in_order(tasks.group_by("province_name_vi").agg(n_tasks=pl.len())
                      .join(roles, on="province_name_vi", how="left").fill_null(0)
                      .with_columns(lead_share=(100 * pl.col("leads") / pl.col("n_tasks")).round(0)))
+
+
+def led_by_province(agency_tasks: pl.DataFrame, provinces: list[str]) -> list[tuple[str, pl.DataFrame]]:
+    """For each province (in the order given), the tasks an agency leads there (rows of load_agency_tasks)."""
+    led = agency_tasks.filter(pl.col("role") == "lead")
+    return [(name, led.filter(pl.col("province_name_vi") == name)) for name in provinces]
 
 
 def undated_in_narrower_sections(tasks: pl.DataFrame) -> pl.DataFrame:

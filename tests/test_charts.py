@@ -292,7 +292,7 @@ def test_alignment_chart_spec(alignment):
     colour = rects["encoding"]["color"]
     assert colour["field"] == "verdict_label"
     assert colour["scale"]["domain"] == [charts.VERDICT_LABELS[v] for v in VERDICTS] + [charts.MIXED_LABEL]
-    assert colour["scale"]["range"][:5] == [charts.VERDICT_COLOURS[v] for v in VERDICTS]
+    assert colour["scale"]["range"][:len(VERDICTS)] == [charts.VERDICT_COLOURS[v] for v in VERDICTS]
     assert rects["encoding"]["x"]["sort"] == ["Đồng Tháp", "Hà Tĩnh", "Hòa Bình"]
     assert {"verdict_note", "source", "national_text", "quote__1"} <= set(_tooltip_fields(rects))
     cells = {(r["province_name_vi"], r["row"]): r for r in _rows(spec)}

@@ -21,6 +21,10 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 NOTEBOOKS = ["01-explore.ipynb", "02-compare-targets.ipynb", "03-tasks-and-agencies.ipynb", "province_profile.ipynb"]
 #: every notebook committed in notebooks/, ours and any added later
 COMMITTED = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+#: notebooks whose cells only call the library and show what it returns
+PROSE_AND_CALLS = ["02-compare-targets.ipynb", "03-tasks-and-agencies.ipynb", "province_profile.ipynb"]
+#: notebooks rendered as reports for provincial and ministry staff
+REPORTS = ["02-compare-targets.ipynb", "province_profile.ipynb"]
 PARAMETERS = {"province_profile.ipynb": 'province = "Hà Tĩnh"\ndatabase = ""'}
 #: one written without diacritics, to show that the profile resolves names
 PROFILE_PROVINCES = ["Ha Tinh", "Đồng Tháp", "Hòa Bình", "Thái Nguyên"]
@@ -74,7 +78,29 @@ def test_notebook_opens_with_an_introduction(name):
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_introduction_states_the_question(name):
-    assert "**Question:**" in _source(_load(name)["cells"][0])
+    intro = _source(_load(name)["cells"][0])
+    assert "**Question:**" in intro
+    if name in REPORTS:  # what a reader sees: Vietnamese first
+        assert "**Câu hỏi:**" in intro and intro.index("**Câu hỏi:**") < intro.index("**Question:**")
+
+
+def test_the_profile_introduction_is_for_notebook_users_only():
+    """It speaks of parameters and cells: the report leaves it out (nbconvert's TagRemovePreprocessor)."""
+    first = _load("province_profile.ipynb")["cells"][0]
+    assert "remove-cell" in first["metadata"]["tags"] and "parameters" in _source(first)
+
+
+@pytest.mark.parametrize("name", PROSE_AND_CALLS)
+def test_notebook_code_is_calls_not_analysis(name):
+    """The analysis lives in the library (findings, task_findings), tested there: no SQL, no group_by/agg/pivot."""
+    code = "\n".join(_source(c) for c in _code_cells(_load(name)))
+    assert not re.search(r"\b(SELECT|FROM|GROUP BY)\b", code), "SQL in a notebook cell"
+    assert not re.search(r"\.(group_by|agg|pivot|unpivot|over)\(", code), "polars analysis in a notebook cell"
+
+
+def test_the_report_and_research_notebooks_are_prose_and_calls_within_150_lines():
+    lines = sum(len(_source(c).splitlines()) for name in PROSE_AND_CALLS for c in _code_cells(_load(name)))
+    assert lines <= 150, f"{lines} lines of code in {', '.join(PROSE_AND_CALLS)}"
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -89,7 +115,7 @@ def test_parameters_cell_comes_first_and_holds_exactly_the_parameters(name):
 def test_first_code_cell_imports_enables_the_offline_renderer_and_connects(name):
     setup = _source(_code_cells(_load(name))[1])  # the first after the parameters
     assert "import sxtd_analysis" in setup
-    assert "enable_renderer()" in setup and "sxtd_analysis.connect(database or None)" in setup
+    assert "enable_renderer()" in setup and re.search(r"\b(sxtd_analysis|sx)\.connect\(database or None\)", setup)
     assert setup.index("enable_renderer()") < setup.index("connect(database or None)")
 
 
@@ -103,13 +129,19 @@ def test_the_library_is_imported_before_altair(name):
     assert not altair or (ours and ours[0] < altair[0])
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_ends_with_findings_computed_from_the_data(name):
-    cells = _load(name)["cells"]
+def test_research_notebook_ends_with_findings_computed_from_the_data():
+    cells = _load("01-explore.ipynb")["cells"]
     heading, last = cells[-2], cells[-1]
     assert heading["cell_type"] == "markdown" and _source(heading).startswith("## ")
     assert "found" in _source(heading).lower()
     assert last["cell_type"] == "code" and "display(Markdown(" in _source(last)
+
+
+@pytest.mark.parametrize("name", PROSE_AND_CALLS)
+def test_findings_come_first(name):
+    """The setup cell ends by showing the library's key findings, before any detail."""
+    setup = _source(_code_cells(_load(name))[1])
+    assert "findings_block(" in setup and 'title_en="Key findings"' in setup
 
 
 # ------------------------------------------------------------------------------------------ executed
@@ -151,9 +183,13 @@ def _check_ran_cleanly(nb: dict) -> None:
         streams = "".join("".join(o["text"]) for o in cell.get("outputs", [])
                           if o["output_type"] == "stream" and o["name"] == "stderr")
         assert "Traceback" not in streams, streams
-    findings = _outputs(nb["cells"][-1], "text/markdown")
-    assert findings.strip().startswith("- "), "the last cell shows no findings"
     html = [_outputs(c, "text/html") for c in _code_cells(nb)]
+    if any("findings_block(" in _source(c) for c in _code_cells(nb)):
+        first = next(h for h in html if h)
+        assert 'id="findings"' in first and first.count('<li class="sxtd-finding') >= 2, "no findings first"
+    else:
+        findings = _outputs(nb["cells"][-1], "text/markdown")
+        assert findings.strip().startswith("- "), "the last cell shows no findings"
     assert sum("vegaEmbed(" in h for h in html) >= 1, "no chart drawn"
     assert not any("cdn.jsdelivr.net" in h for h in html), "a chart loads Vega from the network"
 
@@ -174,10 +210,10 @@ def test_province_profile_runs_for_every_province(province, built_db, jupyter_en
         curated_hash = sxtd_analysis.build_info(con)["curated_hash"]
     nb = _execute("province_profile.ipynb", tmp_path / f"{slug}.ipynb", province=province, database=str(built_db))
     _check_ran_cleanly(nb)
-    markdown = "".join(_outputs(c, "text/markdown") for c in _code_cells(nb))
-    assert markdown.startswith(f"# {name_vi} ("), "the profile does not open with the province's name"
-    assert f"**{name_vi}** has" in _outputs(nb["cells"][-1], "text/markdown")
-    assert curated_hash in "".join(_outputs(c, "text/html") for c in _code_cells(nb)), "no data version shown"
+    html = "".join(_outputs(c, "text/html") for c in _code_cells(nb))
+    assert html.startswith(f'<header class="sxtd-header"><h1>{name_vi}:'), "the profile does not open with the province"
+    assert f'<span lang="vi">{name_vi}' in html.split('id="findings"', 1)[1][:2000]
+    assert curated_hash not in html, "the data version belongs in the page's footer, not in the notebook's output"
 
 
 @pytest.fixture(scope="module")
@@ -202,12 +238,11 @@ def test_province_profile_stays_readable_at_national_scale(national_db, jupyter_
     assert n_tasks > 400 and n_plans > 5 and combined  # what the profile must cope with
     nb = _execute("province_profile.ipynb", tmp_path / "national.ipynb", province=slug, database=str(national_db))
     _check_ran_cleanly(nb)
-    markdown = "".join(_outputs(c, "text/markdown") for c in _code_cells(nb))
     html = "".join(_outputs(c, "text/html") for c in _code_cells(nb))
-    assert re.search(r"The timeline draws the \d+ tasks of the latest \d+ plans? \(", markdown)
-    assert f"all {n_tasks} tasks are in the table below" in markdown
-    assert re.search(r"\d+ provinces, \d+ province-years: lowest .+, highest ", html)
-    assert "the plans print no scope that tells them apart" in markdown
+    assert re.search(rf"The timeline draws the tasks of the latest \d+ plan\(s\); the table lists every task. "
+                     rf"\(\d+ of {n_tasks}\)", html)
+    assert re.search(r"; and \d+ more</td>", html)  # the other provinces in a position row: the first ones, counted
+    assert "targets on" in html and "into one cell" in html  # combined matrix cells are noted
     assert "more quotes" in html or "trích dẫn khác" in html  # crowded matrix cells are cut, and say so
 
 
@@ -221,13 +256,12 @@ def test_comparison_stays_readable_at_national_scale(national_db, jupyter_env, t
                                          ).fetchall()[0]
     nb = _execute("02-compare-targets.ipynb", tmp_path / "compare.ipynb", database=str(national_db))
     _check_ran_cleanly(nb)
-    markdown = "".join(_outputs(c, "text/markdown") for c in _code_cells(nb))
     html = "".join(_outputs(c, "text/html") for c in _code_cells(nb))
-    assert f"The chart draws each province's latest plan (63 of {n_plans} plans)" in markdown
-    assert re.search(r"\d+ targets: one bar per province and national milestone spans its targets there", markdown)
+    assert f"The chart draws each province&#x27;s latest plan; the table lists every plan. (63 of {n_plans})" in html
+    assert "Each bar spans one province&#x27;s targets at one national milestone." in html
     assert re.search(r"<em>200 of \d+ rows shown\.</em>", html)
-    assert re.search(r"\*\*Stricter than the national programme:\*\* .+; and \d+ more\.", markdown)
-    assert f"set **{n_targets} quantified targets**" in markdown
+    assert re.search(r"Stricter than national \(\d+ targets\): .+; and \d+ more\.", html)
+    assert f"set {n_targets} quantified targets" in html
 
 
 @pytest.mark.slow
@@ -237,8 +271,6 @@ def test_research_notebooks_run_at_national_scale(name, national_db, jupyter_env
     nb = _execute(name, tmp_path / name, database=str(national_db))
     _check_ran_cleanly(nb)
     if name.startswith("03"):
-        markdown = "".join(_outputs(c, "text/markdown") for c in _code_cells(nb))
-        assert re.search(r"The timeline draws the \d+ tasks of each province's latest plan \(of \d+ tasks in 700 "
-                         r"plans\)", markdown)
         html = "".join(_outputs(c, "text/html") for c in _code_cells(nb))
+        assert re.search(r"The timeline draws the tasks of each province&#x27;s latest plan. \(\d+ of \d+\)", html)
         assert re.search(r"<em>200 of \d+ rows shown\.</em>", html)
