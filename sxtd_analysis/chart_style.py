@@ -3,6 +3,7 @@ codebook), type sizes and widths that fit the page, year axes, legends, titles a
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cache
@@ -29,8 +30,11 @@ TOOLTIP_LIST = 240
 #: The smallest type on a chart (axis labels, legends, text marks), in pixels, and the body size.
 SMALL_FONT = 11
 FONT = 12
-#: Below this width (px) a chart keeps its width and scrolls sideways inside its own box (phones).
-MIN_WIDTH = 560
+#: Below this width (px) a chart keeps its width and scrolls sideways inside its own box: what a 390 px phone
+#: leaves a chart once the page's padding is taken off.
+MIN_WIDTH = 360
+#: characters a subtitle line holds (12 px type on a phone)
+SUBTITLE_LINE = 58
 
 #: One look for every chart: type at least SMALL_FONT px, the page's fonts, no frame around the plot.
 CONFIG: dict[str, Any] = {
@@ -119,7 +123,10 @@ def finish(chart: Any, *, min_width: int = MIN_WIDTH, fit: int | None = None) ->
     width and scrolls inside its box. `fit`: for a facet (which Vega-Lite cannot size to its container), the
     room its labels take; the page's renderer sets the panels' width to the container's less `fit`."""
     meta = {"min_width": min_width} | ({"fit": fit} if fit is not None else {})
-    return chart.configure(**CONFIG).properties(usermeta={"sxtd": meta})
+    chart = chart.configure(**CONFIG).properties(usermeta={"sxtd": meta})
+    if getattr(chart, "width", None) == "container":  # fit the width only: heights are steps per row
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart
 
 
 def text(frame: pl.DataFrame, column: str, default: str | None = "") -> pl.Expr:
@@ -193,8 +200,18 @@ def province_order(frame: pl.DataFrame, sort: Sequence[str] | None, column: str 
     return order + [p for p in present if p not in order]
 
 
+def label_limit(wide: int, narrow: int = 150) -> alt.ExprRef:
+    """Room (px) for a row label: 38 % of the chart's container, at least `narrow` (a phone) and at most `wide`
+    (a desk), so that the plot and its legend, which starts where the plot does, fit the page and paper."""
+    return alt.ExprRef(f"clamp(containerSize()[0] * 0.38, {narrow}, {wide})")
+
+
 def legend(title: str | None, **kwargs: Any) -> alt.Legend:
-    return alt.Legend(title=title, orient="bottom", titleLimit=600, labelLimit=420, **kwargs)
+    """A legend under the chart; `columns` becomes one column where the chart is a phone's width."""
+    if "columns" in kwargs:
+        kwargs["columns"] = alt.ExprRef(f"containerSize()[0] < 800 ? 1 : {int(kwargs['columns'])}")
+    return alt.Legend(title=title, orient="bottom", titleLimit=340,
+                      labelLimit=alt.ExprRef("clamp(containerSize()[0] * 0.5, 160, 330)"), **kwargs)
 
 
 def province_colour(provinces: Sequence[str], present: Iterable[str]) -> Any:
@@ -206,7 +223,9 @@ def province_colour(provinces: Sequence[str], present: Iterable[str]) -> Any:
 
 
 def title(value: str, subtitle: str | Sequence[str] | None = None) -> alt.TitleParams:
-    return alt.TitleParams(text=value, subtitle=subtitle or "", anchor="start")
+    """A chart's title, its subtitle in short lines (titles do not wrap: a long line ran off a phone's screen)."""
+    lines = textwrap.wrap(subtitle, SUBTITLE_LINE) if isinstance(subtitle, str) else list(subtitle or [])
+    return alt.TitleParams(text=value, subtitle=lines or "", anchor="start")
 
 
 # ------------------------------------------------------------------------------------------------ years
@@ -223,7 +242,7 @@ def year_axis(lo: float, hi: float, title_text: str | None = None) -> alt.Axis:
     """One tick per 1 January from `lo` to `hi`, labelled once with its year, the label inside the year it
     starts: a 2021-2025 plan reads from the tick 2021 to the tick after 2025, never a year twice."""
     first, last = int(lo) if lo == int(lo) else int(lo) + 1, int(hi)
-    years = list(range(first, last + 1))
+    years = list(range(first, last + (hi != last)))  # no label at the axis' very end: it starts no year shown
     step = max(1, len(years) // 12)
     return alt.Axis(values=years[::step], format="d", labelAlign="left", labelPadding=4, grid=True,
                     title=title_text, labelFlush=False, labelOverlap=False)

@@ -126,7 +126,8 @@ def target_matrix_chart(df: Any, *, sort: Sequence[str] | None = None, title: st
                 axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", bandPosition=0, grid=True,
                               ticks=False, domain=False)),
         y=alt.Y("label_vi:N", sort=indicators, scale=alt.Scale(domain=indicators), title=None,
-                axis=alt.Axis(labelLimit=300, bandPosition=0, grid=True, ticks=False, domain=False)),
+                axis=alt.Axis(labelLimit=cs.label_limit(340), bandPosition=0, grid=True, ticks=False,
+                              domain=False)),
         tooltip=[alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
                  alt.Tooltip("label_vi:N", title="Chỉ tiêu"),
                  alt.Tooltip("label_en:N", title="Indicator"),
@@ -151,7 +152,7 @@ def target_matrix_chart(df: Any, *, sort: Sequence[str] | None = None, title: st
         title=cs.title(title or "Mục tiêu của các tỉnh theo chỉ tiêu (targets by province and indicator)",
                        "Ô trống: tỉnh không đặt mục tiêu (empty: no target set). Di chuột để xem trích dẫn "
                        "và dòng nguồn (hover for the quote and its source line)."),
-    ), min_width=260 + 110 * len(provinces))
+    ), min_width=max(cs.MIN_WIDTH, 150 + 90 * len(provinces)))
 
 
 def _dark_verdicts(present: Sequence[str]) -> str:
@@ -222,7 +223,8 @@ def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequen
     unit = t["unit"][0]
     label_vi, label_en = t["label_vi"][0], t["label_en"][0]
     x_title = f"{label_vi} ({'%' if unit == 'percent' else unit})"
-    y = alt.Y("row:N", sort=order, scale=alt.Scale(domain=order), title=None, axis=alt.Axis(labelLimit=240))
+    y = alt.Y("row:N", sort=order, scale=alt.Scale(domain=order), title=None,
+              axis=alt.Axis(labelLimit=cs.label_limit(240, 130)))
     tips = [alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
             alt.Tooltip("target_year:O", title="Năm mục tiêu (target year)"),
             alt.Tooltip("value_text:N", title="Mục tiêu tỉnh (province)"),
@@ -364,7 +366,7 @@ def alignment_chart(df: Any, *, sort: Sequence[str] | None = None, title: str | 
         x=alt.X("province_name_vi:N", sort=provinces, scale=alt.Scale(domain=provinces), title=None,
                 axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", ticks=False, domain=False)),
         y=alt.Y("row:N", sort=rows, scale=alt.Scale(domain=rows), title=None,
-                axis=alt.Axis(labelLimit=320, ticks=False, domain=False)),
+                axis=alt.Axis(labelLimit=cs.label_limit(380), ticks=False, domain=False)),
         tooltip=[alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
                  alt.Tooltip("label_vi:N", title="Chỉ tiêu"),
                  alt.Tooltip("label_en:N", title="Indicator"),
@@ -385,4 +387,4 @@ def alignment_chart(df: Any, *, sort: Sequence[str] | None = None, title: str | 
         title=cs.title(title or "Mục tiêu tỉnh so với mốc quốc gia (provincial targets vs national benchmarks)",
                        "Mỗi dòng: chỉ tiêu và mốc quốc gia dùng để so sánh (row: indicator and the national "
                        "milestone compared with)."),
-    ), min_width=300 + 110 * len(provinces))
+    ), min_width=max(cs.MIN_WIDTH, 150 + 90 * len(provinces)))

@@ -85,6 +85,7 @@ def _exporter():
         )
         exporter.register_preprocessor(_tag_remover(), enabled=True)
         exporter.register_filter("markdown_text", markdown_text)
+        exporter.register_filter("markdown_prose", markdown_prose)
         exporter.register_filter("moment", moment)
         _EXPORTER["html"] = exporter
     return exporter
@@ -110,11 +111,21 @@ def markdown_text(source: str) -> str:
     return _markdown_renderer()(source)
 
 
+def markdown_prose(source: str) -> str:
+    """A markdown cell (the notebook's own prose) as HTML, its inline HTML kept as written.
+
+    nbconvert's renderer re-serialises a heading to add its anchor and breaks an inline element that spans
+    lines: `## Mục tiêu <span class="sxtd-en">— Targets</span>` came out as `<span class="sxtd-en" />— Targets`,
+    and an English paragraph in a span lost its span. Plain mistune keeps both.
+    """
+    return _markdown_renderer(escape=False)(source)
+
+
 @functools.cache
-def _markdown_renderer():
+def _markdown_renderer(escape: bool = True):
     import mistune
 
-    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+    return mistune.create_markdown(escape=escape, plugins=["table", "strikethrough"])
 
 
 def moment(value: str) -> str:
@@ -134,7 +145,8 @@ def _with_print_script(page: str) -> str:
     CSS `::details-content`), and again after printing leave them as they were."""
     from sxtd_analysis.offline import PRINT_SCRIPT
 
-    return page.replace("</body>", f"<script>{PRINT_SCRIPT}</script>\n</body>", 1)
+    end = page.rfind("</body>")  # the last: the Vega bundle writes "</body>" in a string of its own
+    return page if end < 0 else f"{page[:end]}<script>{PRINT_SCRIPT}</script>\n{page[end:]}"
 
 
 def _tag_remover():

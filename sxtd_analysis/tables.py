@@ -3,17 +3,23 @@ right, long text wrapping, '—' for missing values, every value escaped, a wide
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from html import escape
 from typing import Any
 
 import polars as pl
 
 from sxtd_analysis.formatting import as_polars
 
-#: a text column whose longest value is longer than this wraps in a column at least LONG_TEXT_WIDTH wide
-LONG_TEXT = 60
-LONG_TEXT_WIDTH = "16em"
+#: a text column whose longest value is longer than LONG_TEXT (MEDIUM_TEXT) characters wraps in a column at least
+#: LONG_TEXT_WIDTH (MEDIUM_TEXT_WIDTH) wide: never a word a line, never a quote twelve characters wide
+LONG_TEXT, LONG_TEXT_WIDTH = 60, "12em"
+MEDIUM_TEXT, MEDIUM_TEXT_WIDTH = 15, "7em"
 FONT_SIZE = "14px"
+#: a table of this many columns or more is printed as one block per row, each value under its header (on A4 its
+#: columns would be a dozen characters wide): its cells carry their header in `data-label`
+WIDE = 7
 FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Arial", "sans-serif"]
 
 
@@ -47,8 +53,9 @@ def html_table(df: Any, columns: Mapping[str, str] | Sequence[str] | None = None
     floats = [c for c, t in shown.schema.items() if t.is_float()]
     if floats:  # NaN is missing too; 1e-07 prints as Python does
         shown = shown.with_columns(pl.col(floats).fill_nan(None))
-    long_text = [c for c, t in shown.schema.items()
-                 if t == pl.String and (shown[c].str.len_chars().max() or 0) > LONG_TEXT]
+    longest = {c: shown[c].str.len_chars().max() or 0 for c, t in shown.schema.items() if t == pl.String}
+    long_text = [c for c, n in longest.items() if n > LONG_TEXT]
+    medium_text = [c for c, n in longest.items() if MEDIUM_TEXT < n <= LONG_TEXT]
     table = (GT(shown)
              .sub_missing(missing_text="—")
              .tab_options(table_width="100%", table_font_size=FONT_SIZE, table_font_names=FONTS,
@@ -57,14 +64,29 @@ def html_table(df: Any, columns: Mapping[str, str] | Sequence[str] | None = None
              .opt_row_striping())
     if floats:
         table = table.fmt_number(columns=floats, decimals=2, drop_trailing_zeros=True, use_seps=False)
-    if long_text:
-        table = table.tab_style(style.css(f"min-width: {LONG_TEXT_WIDTH}; white-space: normal"),
-                                loc.body(columns=long_text))
-    html = f'<div class="sxtd-table">{table.as_raw_html()}'
+    for wide, width in ((long_text, LONG_TEXT_WIDTH), (medium_text, MEDIUM_TEXT_WIDTH)):
+        if wide:
+            table = table.tab_style(style.css(f"min-width: {width}"), loc.body(columns=wide))
+    markup = table.as_raw_html()
+    wide = shown.width >= WIDE
+    if wide:
+        markup = _labelled_cells(markup, list(shown.columns))
+    html = f'<div class="sxtd-table{" sxtd-wide" if wide else ""}">{markup}'
     if max_rows is not None and frame.height > max_rows:
         html += (f'<p class="sxtd-table-note">{max_rows} trên {frame.height} dòng được hiển thị '
                  f'<span lang="en">({max_rows} of {frame.height} rows shown)</span>.</p>')
     return html + "</div>"
+
+
+_CELL = re.compile(r'<td ([^<>]*?)headers="([^"]*)"')
+
+
+def _labelled_cells(markup: str, headers: Sequence[str]) -> str:
+    """great-tables' cells with `data-label="<their column's header>"` (escaped), for the print layout of WIDE
+    tables; a cell names its column by the header's id (`headers=`), the header's text with '-' for spaces."""
+    ids = re.findall(r'<th class="gt_col_heading[^"]*"[^>]*id="([^"]*)"', markup)
+    label = {i: escape(h, quote=True) for i, h in zip(ids, headers, strict=False)}
+    return _CELL.sub(lambda m: f'<td data-label="{label.get(m[2], "")}" {m[1]}headers="{m[2]}"', markup)
 
 
 def show_table(df: Any, columns: Mapping[str, str] | Sequence[str] | None = None, **kwargs: Any):

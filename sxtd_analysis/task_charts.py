@@ -62,7 +62,8 @@ def plan_timeline_chart(plans: Any, targets: Any = None, *, sort: Sequence[str] 
                           for d in issued], dtype=pl.String),
         issued_x=pl.Series([cs.year_start(d) for d in issued], dtype=pl.Float64))
     rows = list(dict.fromkeys(p.sort(["_rank", "period_start_year"])["row"]))
-    y = alt.Y("row:N", sort=rows, scale=alt.Scale(domain=rows), title=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("row:N", sort=rows, scale=alt.Scale(domain=rows), title=None,
+              axis=alt.Axis(labelLimit=cs.label_limit(220, 120)))
     vision = p.filter(pl.col("vision_year").is_not_null() & (pl.col("vision_year") > pl.col("period_end_year")))
     vision = vision.with_columns(vision_x=pl.col("vision_year").cast(pl.Float64) + 1)
     tips = [alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
@@ -202,7 +203,7 @@ def agency_task_chart(df: Any, *, sort: Sequence[str] | None = None, top: int | 
         a = a.filter(pl.col("agency_name_vi").is_in(totals["agency_name_vi"].to_list()))
     agencies = totals["agency_name_vi"].to_list()
     y = alt.Y("agency_name_vi:N", sort=agencies, scale=alt.Scale(domain=agencies), title=None,
-              axis=alt.Axis(labelLimit=300))
+              axis=alt.Axis(labelLimit=cs.label_limit(300, 150)))
     optional = [("n_tasks_as_co_lead", "Trong đó đồng chủ trì (as co-lead)"),
                 ("n_partner_links", "Lượt cơ quan phối hợp (partner links)"),
                 ("avg_partners_per_task", "Phối hợp bình quân (partners per task)")]
@@ -225,7 +226,7 @@ def agency_task_chart(df: Any, *, sort: Sequence[str] | None = None, top: int | 
         width="container", height=alt.Step(24),
         title=cs.title(title or "Nhiệm vụ theo cơ quan chủ trì (tasks per lead agency)",
                        "Đồng chủ trì được tính cho mỗi cơ quan (co-leads count for each)."),
-    ), min_width=480)
+    ))
 
 
 def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | None = None,
@@ -304,7 +305,7 @@ def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | Non
                        "Nhạt, dấu *: nhiệm vụ không ghi năm, vẽ theo giai đoạn kế hoạch (faded, *: no years "
                        "printed, drawn over the plan period)."),
     )
-    return cs.finish(chart, min_width=480, fit=200)
+    return cs.finish(chart, fit=110)
 
 
 def agency_network_chart(edges: Any, *, top: int | None = None, title: str | None = None) -> alt.LayerChart:
