@@ -36,6 +36,9 @@ from sxtd_analysis.chart_style import (  # noqa: E402, F401  (the names notebook
 )
 from sxtd_analysis.formatting import as_polars, require_columns, sources, value_labels, vietnamese_sorted  # noqa: E402
 from sxtd_analysis.task_charts import (  # noqa: E402, F401
+    PROGRAMME_COLOURS,
+    YEARS_FROM_PLAN,
+    YEARS_PRINTED,
     agency_network_chart,
     agency_task_chart,
     plan_timeline_chart,
