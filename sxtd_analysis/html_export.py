@@ -84,9 +84,8 @@ def _exporter():
             sanitize_html=False,
         )
         exporter.register_preprocessor(_tag_remover(), enabled=True)
-        exporter.register_filter("markdown_text", markdown_text)
-        exporter.register_filter("markdown_prose", markdown_prose)
-        exporter.register_filter("moment", moment)
+        for name, function in template_filters().items():
+            exporter.register_filter(name, function)
         _EXPORTER["html"] = exporter
     return exporter
 
@@ -99,6 +98,11 @@ def export_html(nb, *, title: str, provenance: dict[str, str]) -> str:
     with _EXPORT_LOCK:
         body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}, "sxtd": provenance})
     return _with_print_script(_ensure_vega_bundle(body))
+
+
+def template_filters() -> dict:
+    """The filters the report template uses beyond nbconvert's own."""
+    return {"markdown_text": markdown_text, "markdown_prose": markdown_prose, "moment": moment}
 
 
 def markdown_text(source: str) -> str:
