@@ -11,14 +11,9 @@ from sxtd_analysis import __version__
 from sxtd_analysis.report_model import COMPARISON_KEY, FAILED_DIR, INDEX_NAME, Province, ReportResult, atomic_write
 
 _INDEX_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; margin: 2em auto;
-       max-width: 60em; padding: 0 1em; color: #1f2328; line-height: 1.5; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { text-align: left; padding: 0.3em 1em 0.3em 0; border-bottom: 1px solid #d0d7de; vertical-align: top; }
-code { font-size: 0.95em; }
+.sxtd-index { list-style: none; padding: 0; }
+.sxtd-index li { padding: 0.35em 0; border-bottom: 1px solid var(--rule); font-size: 1.05rem; }
 .failed { color: #b3261e; }
-.muted { color: #59636e; font-size: 0.9em; }
 """
 
 
@@ -64,43 +59,46 @@ def write_index(out_dir: Path | str, *, provinces: Sequence[Province], results: 
             earlier = report_metadata(page).get("generated-at") if page.exists() else None
             shown = f"; the report shown is from {esc(earlier)}" if earlier else ""
             note = f'<span class="failed">failed in this run: {esc(result.error or "")}{shown}</span>{kept}'
-        return f"<tr><td>{link}</td><td><code>{esc(key)}</code></td><td>{note}</td></tr>"
+        return f"<li>{link} {note}</li>"
 
     rows = "\n".join(row(p.slug, p.name_vi) for p in provinces)
-    comparison = row(COMPARISON_KEY, "Comparison of the provinces' targets")
+    comparison = row(COMPARISON_KEY, "So sánh mục tiêu giữa các tỉnh (comparison of the provinces' targets)")
     failed = [r for r in results if not r.ok]
-    status = (f'<p class="failed">{len(failed)} of {len(results)} reports failed in this run.</p>' if failed
-              else f"<p>All {len(results)} reports were made in this run.</p>")
-    build = "\n".join(f"<tr><th>{esc(k)}</th><td><code>{esc(info.get(k, 'unknown'))}</code></td></tr>"
-                      for k in ("curated_hash", "built_at", "package_version"))
+    status = (f'<p class="failed">{len(failed)} trên {len(results)} báo cáo bị lỗi trong lần chạy này '
+              f'<span lang="en">({len(failed)} of {len(results)} reports failed in this run)</span>.</p>'
+              if failed else "")
+    from sxtd_analysis.html_export import TEMPLATE_NAME, TEMPLATES_DIR, moment
+
+    css = (TEMPLATES_DIR / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
     page = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="vi">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="sxtd:generated-at" content="{esc(generated_at)}">
 <meta name="sxtd:curated-hash" content="{esc(info.get('curated_hash', ''))}">
-<title>SXTD provincial plans — reports</title>
-<style>{_INDEX_CSS}</style>
+<title>Kế hoạch sản xuất và tiêu dùng bền vững của các tỉnh — báo cáo</title>
+<style>{css}{_INDEX_CSS}</style>
 </head>
 <body>
-<h1>SXTD provincial plans — reports</h1>
-<p class="muted">Reports made {esc(generated_at)} with sxtd {esc(__version__)}.</p>
+<main class="sxtd-page">
+<h1>Kế hoạch sản xuất và tiêu dùng bền vững của các tỉnh
+<span class="sxtd-en" lang="en">Provincial plans on sustainable consumption and production — reports</span></h1>
 {status}
-<h2>Provinces</h2>
-<table>
-<tr><th>Province</th><th>Slug</th><th></th></tr>
+<h2>Các tỉnh <span class="sxtd-en" lang="en">Provinces</span></h2>
+<ul class="sxtd-index">
 {rows}
-</table>
-<h2>Across provinces</h2>
-<table>
+</ul>
+<h2>Giữa các tỉnh <span class="sxtd-en" lang="en">Across provinces</span></h2>
+<ul class="sxtd-index">
 {comparison}
-</table>
-<h2>Data version</h2>
-<table>
-{build}
-<tr><th>reports made</th><td><code>{esc(generated_at)}</code></td></tr>
-</table>
+</ul>
+<footer class="sxtd-footer" id="sxtd-provenance">
+<p>Phiên bản dữ liệu <span lang="en">(data version)</span> {esc(info.get('curated_hash', '')[:12])}
+· cơ sở dữ liệu dựng lúc <span lang="en">(built)</span> {moment(info.get('built_at', ''))}
+· báo cáo tạo lúc <span lang="en">(made)</span> {moment(generated_at)} · sxtd {esc(__version__)}.</p>
+</footer>
+</main>
 </body>
 </html>
 """

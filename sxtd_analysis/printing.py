@@ -46,40 +46,50 @@ _DRAWN = """() => Array.from(document.querySelectorAll('.sxtd-chart'))
   .every(el => el.querySelector('svg, canvas') || el.textContent.trim().length > 0)"""
 
 
-def print_pdfs(pages: Iterable[Path | str]) -> list[Path]:
+def print_pdfs(pages: Iterable[Path | str], *, browser=None) -> list[Path]:
     """Print each HTML page to `<name>.pdf` beside it (A4, the report's print stylesheet) and return the PDFs.
 
     Each page is opened from disk with every network request refused, laid out at the paper's width, its
-    charts drawn, its collapsed sections opened (every task on paper), then printed.
+    charts drawn, its collapsed sections opened (every task on paper), then printed. `browser`: a Playwright
+    browser already running (else one is started and closed).
     """
+    if browser is not None:
+        return _print(browser, pages)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as err:  # pragma: no cover - a dependency of the package
         raise ChromiumMissing(f"the playwright package is missing ({err}); {INSTALL_HINT}") from err
     if chromium_path() is None:
         raise ChromiumMissing(INSTALL_HINT)
-    written: list[Path] = []
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
-            context = browser.new_context(viewport={"width": PRINT_WIDTH, "height": 1000})
-            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                          else route.abort())
-            for html in pages:
-                html = Path(html).resolve()
-                page = context.new_page()
-                try:
-                    page.goto(html.as_uri(), wait_until="load")
-                    page.wait_for_function(_DRAWN, timeout=DRAW_TIMEOUT)
-                    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-                    page.emulate_media(media="print")
-                    target = html.with_suffix(".pdf")
-                    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-                    page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True)
-                    os.replace(tmp, target)
-                    written.append(target)
-                finally:
-                    page.close()
+            return _print(browser, pages)
         finally:
             browser.close()
+
+
+def _print(browser, pages: Iterable[Path | str]) -> list[Path]:
+    written: list[Path] = []
+    context = browser.new_context(viewport={"width": PRINT_WIDTH, "height": 1000})
+    try:
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                      else route.abort())
+        for html in pages:
+            html = Path(html).resolve()
+            page = context.new_page()
+            try:
+                page.goto(html.as_uri(), wait_until="load")
+                page.wait_for_function(_DRAWN, timeout=DRAW_TIMEOUT)
+                page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+                page.emulate_media(media="print")
+                target = html.with_suffix(".pdf")
+                tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True)
+                os.replace(tmp, target)
+                written.append(target)
+            finally:
+                page.close()
+    finally:
+        context.close()
     return written

@@ -302,7 +302,7 @@ def test_report_charts_draw_offline_in_headless_chromium(chromium, one_report, t
     charts = parser.charts
     assert len(charts) == 2, f"expected the fixture's two charts in the DOM, found {len(charts)}"
     for chart in charts:
-        assert "Chart failed" not in chart["text"], chart["text"]
+        assert "chart failed" not in chart["text"], chart["text"]
         assert chart["svg"], f"chart {chart['id']} drew no <svg>: {chart['text'][:200]!r}"
         assert chart["marks"] >= 1 and chart["shapes"] >= 3, chart
 
