@@ -632,3 +632,18 @@ def test_real_alignment_uses_every_verdict_colour_it_needs(con):
     colour = _layers(spec)[0]["encoding"]["color"]["scale"]
     assert dict(zip(colour["domain"], colour["range"], strict=True))[charts.VERDICT_LABELS["equal"]] == \
         charts.VERDICT_COLOURS["equal"]
+
+
+def _axis_labels(svg: str) -> list[str]:
+    """The texts of the x axis' labels in a chart's SVG (vl-convert)."""
+    labels = re.findall(r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg, re.S)
+    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>.*?</text>", labels[0], re.S)]
+
+
+@pytest.mark.parametrize("province", ["Đồng Tháp", "Hà Tĩnh", "Thái Nguyên"])
+def test_plan_timeline_labels_each_year_once(plans, alignment, province):
+    """Đồng Tháp's one-year plan drew the axis "2022 2023 2023 2024 2024"; every year is labelled once."""
+    one = plans.filter(pl.col("province_name_vi") == province)
+    spec = charts.plan_timeline_chart(one, alignment).to_dict() | {"width": 900}  # the page's container
+    years = [int(t) for t in _axis_labels(vl_convert.vegalite_to_svg(spec))]
+    assert years and years == sorted(set(years)) and years == list(range(years[0], years[-1] + 1))
