@@ -155,7 +155,7 @@ def target_matrix_chart(df: Any, *, sort: Sequence[str] | None = None, title: st
         title=cs.title(title or "Mục tiêu của các tỉnh theo chỉ tiêu (targets by province and indicator)",
                        "Ô trống: tỉnh không đặt mục tiêu (empty: no target set). Di chuột để xem trích dẫn "
                        "và dòng nguồn (hover for the quote and its source line)."),
-    ), min_width=max(cs.MIN_WIDTH, 150 + 90 * len(provinces)))
+    ), min_width=max(cs.MIN_WIDTH, 150 + 110 * len(provinces)))
 
 
 def _dark_verdicts(present: Sequence[str]) -> str:
@@ -390,4 +390,4 @@ def alignment_chart(df: Any, *, sort: Sequence[str] | None = None, title: str | 
         title=cs.title(title or "Mục tiêu tỉnh so với mốc quốc gia (provincial targets vs national benchmarks)",
                        "Mỗi dòng: chỉ tiêu và mốc quốc gia dùng để so sánh (row: indicator and the national "
                        "milestone compared with)."),
-    ), min_width=max(cs.MIN_WIDTH, 150 + 90 * len(provinces)))
+    ), min_width=max(cs.MIN_WIDTH, 150 + 110 * len(provinces)))
