@@ -647,3 +647,11 @@ def test_plan_timeline_labels_each_year_once(plans, alignment, province):
     spec = charts.plan_timeline_chart(one, alignment).to_dict() | {"width": 900}  # the page's container
     years = [int(t) for t in _axis_labels(vl_convert.vegalite_to_svg(spec))]
     assert years and years == sorted(set(years)) and years == list(range(years[0], years[-1] + 1))
+
+
+def test_a_table_does_not_load_the_icon_set():
+    """great-tables imports faicons (0.2-0.3 s of every report kernel) for icons the reports never draw."""
+    code = ("import sys, polars as pl; from sxtd_analysis import tables; tables.html_table(pl.DataFrame({'a': [1]}));"
+            "print('faicons._core' in sys.modules); import faicons; print(bool(faicons.icon_svg('star')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]  # not loaded, and still there when asked for
