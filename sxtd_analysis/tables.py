@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import types
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
@@ -35,18 +36,27 @@ def _plain(frame: pl.DataFrame) -> pl.DataFrame:
            .otherwise(pl.lit(None, dtype=pl.String)).alias(c) for c, t in frame.schema.items() if t == pl.Boolean])
 
 
+class _LazyModule(types.ModuleType):
+    """A module imported on first use of one of its names (importlib's LazyLoader is not enough in Python 3.11:
+    `import faicons` looks at the module's `__spec__`, which loads it)."""
+
+    def __getattr__(self, name: str):
+        del sys.modules[self.__name__]
+        module = importlib.import_module(self.__name__)
+        return getattr(module, name)
+
+
 def _lazy_faicons() -> None:
     """Load `faicons` only when an icon is drawn: great-tables imports it at import (0.2-0.3 s, its icon set) and
-    uses it only in `fmt_icon`, which the reports never call (importlib's LazyLoader, the standard way)."""
+    uses it only in `fmt_icon`, which the reports never call."""
     if "faicons" in sys.modules:
         return
     spec = importlib.util.find_spec("faicons")
-    if spec is None or spec.loader is None:
+    if spec is None:
         return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["faicons"] = module
-    spec.loader.exec_module(module)
+    stub = _LazyModule("faicons")
+    stub.__spec__ = spec
+    sys.modules["faicons"] = stub
 
 
 def html_table(df: Any, columns: Mapping[str, str] | Sequence[str] | None = None, *,
