@@ -299,7 +299,7 @@ def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | Non
         row=alt.Row("agency:N", sort=agencies, title=None,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
                                       labelFontWeight="bold", labelLimit=600)),
-        spacing=6,
+        spacing=16,
     ).resolve_scale(y="independent").properties(
         title=cs.title(title or "Tiến độ nhiệm vụ theo cơ quan chủ trì (task timeline by lead agency)",
                        "Nhạt, dấu *: nhiệm vụ không ghi năm, vẽ theo giai đoạn kế hoạch (faded, *: no years "
