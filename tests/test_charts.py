@@ -477,16 +477,17 @@ def test_agency_network_chart_spec():
 
 
 def _cells(html: str) -> list[tuple[str, str]]:
-    """(alignment class, text) of each body cell of a great-tables table."""
-    return re.findall(r'<td [^>]*class="gt_row (gt_left|gt_right|gt_center)[^"]*">(.*?)</td>', html, re.S)
+    """(alignment, text) of each body cell: 'left' for text, 'right' for numbers (report.css)."""
+    return [("right" if "sxtd-num" in kind else "left", text)
+            for kind, text in re.findall(r'<td class="([^"]*)"[^>]*>(.*?)</td>', html, re.S)]
 
 
 def test_html_table_reads_well_without_code():
     frame = pl.DataFrame({"a": ["<b>Hà Tĩnh</b>", None], "b": [[1, 2], None], "c": [1.5, 2.0]})
     html = tables.html_table(frame, {"a": "Tỉnh <province>", "b": "Năm", "c": "Giá trị"})
     assert "Tỉnh &lt;province&gt;" in html and "&lt;b&gt;Hà Tĩnh&lt;/b&gt;" in html and "<b>" not in html
-    assert _cells(html) == [("gt_left", "&lt;b&gt;Hà Tĩnh&lt;/b&gt;"), ("gt_left", "1; 2"), ("gt_right", "1.5"),
-                            ("gt_left", "—"), ("gt_left", "—"), ("gt_right", "2")]
+    assert _cells(html) == [("left", "&lt;b&gt;Hà Tĩnh&lt;/b&gt;"), ("left", "1; 2"), ("right", "1.5"),
+                            ("left", "—"), ("left", "—"), ("right", "2")]
     assert "index" not in html and "rows shown" not in html
     assert "1 trên 2 dòng" in tables.html_table(frame, ["a"], max_rows=1)
     assert tables.html_table(frame.to_pandas(), ["c"]).count("<tr") == 3
@@ -499,16 +500,16 @@ def test_html_table_aligns_text_left_numbers_right_and_lets_long_text_wrap():
                           "value": [float("nan"), 1e-7]})
     html = tables.html_table(frame)
     cells = _cells(html)
-    assert [c[0] for c in cells[:6]] == ["gt_left", "gt_left", "gt_right", "gt_left", "gt_left", "gt_right"]
+    assert [c[0] for c in cells[:6]] == ["left", "left", "right", "left", "left", "right"]
     assert [c[1] for c in cells[6:]] == ["ngắn", "b", "—", "không (no)", "—", "0"]
     assert cells[3][1] == "có (yes)" and cells[4][1] == "2020-12-15" and cells[5][1] == "—"  # NaN is missing
-    quote_cell = re.search(r'<td [^>]*headers="quote"', html)[0]
-    assert f"min-width: {tables.LONG_TEXT_WIDTH}" in quote_cell  # never a dozen characters a line
-    assert f"min-width: {tables.MEDIUM_TEXT_WIDTH}" in re.search(r'<td [^>]*headers="label"', html)[0]
-    assert "overflow-x:auto" in html  # a wide table scrolls in its own box
+    kinds = re.findall(r'<td class="([^"]*)"', html)[:2]
+    assert kinds == ["sxtd-text sxtd-long", "sxtd-text sxtd-medium"]  # wide enough to read: never a word a line
+    assert html.startswith('<div class="sxtd-table">')  # the box a wide table scrolls in (report.css)
     # a table of WIDE columns or more carries each cell's header, for its print layout
     wide = tables.html_table(pl.DataFrame({f"c{i} <x>": [i] for i in range(tables.WIDE)}))
     assert 'class="sxtd-table sxtd-wide"' in wide and 'data-label="c0 &lt;x&gt;"' in wide
+    assert "data-label" not in tables.html_table(pl.DataFrame({f"c{i}": [i] for i in range(tables.WIDE - 1)}))
     assert wide.count("data-label=") == tables.WIDE
 
 
@@ -647,11 +648,3 @@ def test_plan_timeline_labels_each_year_once(plans, alignment, province):
     spec = charts.plan_timeline_chart(one, alignment).to_dict() | {"width": 900}  # the page's container
     years = [int(t) for t in _axis_labels(vl_convert.vegalite_to_svg(spec))]
     assert years and years == sorted(set(years)) and years == list(range(years[0], years[-1] + 1))
-
-
-def test_a_table_does_not_load_the_icon_set():
-    """great-tables imports faicons (0.2-0.3 s of every report kernel) for icons the reports never draw."""
-    code = ("import sys, polars as pl; from sxtd_analysis import tables; tables.html_table(pl.DataFrame({'a': [1]}));"
-            "print('faicons._core' in sys.modules); import faicons; print(bool(faicons.icon_svg('star')))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["False", "True"]  # not loaded, and still there when asked for
