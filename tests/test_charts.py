@@ -254,7 +254,8 @@ def test_indicator_range_chart_spec(alignment):
     assert bars["encoding"]["y"]["sort"] == ["Đồng Tháp · 2023", "Hà Tĩnh · 2025", "Hòa Bình · 2025",
                                              "Hòa Bình · 2030"]
     colour = bars["encoding"]["color"]
-    present = [v for v in charts.VERDICT_LABELS if v in set(alignment.filter(pl.col("indicator_code") == "cut")["verdict"])]
+    verdicts = set(alignment.filter(pl.col("indicator_code") == "cut")["verdict"])
+    present = [v for v in charts.VERDICT_LABELS if v in verdicts]
     assert colour["scale"]["domain"] == [charts.VERDICT_LABELS[v] for v in present]  # the codebook's order
     assert colour["scale"]["range"] == [charts.VERDICT_COLOURS[v] for v in present]
     assert {"quote", "source", "verdict_note", "verdict_shown", "national_text"} <= set(_tooltip_fields(bars))

@@ -157,7 +157,8 @@ def test_data_docs_load_nothing_from_the_network(real_report):
         text = page.read_text(encoding="utf-8")
         remote = [r for r in external_references(text, links=False) if "a file beside" not in r]
         assert remote == [], (page.name, remote[:3])
-        local = re.search(r'<link rel="stylesheet" href="((?:\.\./)*static/styles/data_docs_default_styles\.css)"', text)
+        local = re.search(r'<link rel="stylesheet" href="((?:\.\./)*static/styles/data_docs_default_styles\.css)"',
+                          text)
         assert local and (page.parent / local[1]).is_file(), page.name
 
 
