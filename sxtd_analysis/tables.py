@@ -18,7 +18,7 @@ import polars as pl
 from sxtd_analysis.formatting import as_polars
 
 #: a text column whose longest value is longer than LONG_TEXT (MEDIUM_TEXT) characters wraps in a column at least
-#: 12em (7em) wide (report.css: .sxtd-long, .sxtd-medium): never a word a line, never a quote twelve characters wide
+#: 10em (6em) wide (report.css: .sxtd-long, .sxtd-medium): never a word a line, never a quote twelve characters wide
 LONG_TEXT = 60
 MEDIUM_TEXT = 15
 #: a table of this many columns or more is printed as one block per row, each value under its header (on A4 its
