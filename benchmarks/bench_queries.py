@@ -78,16 +78,19 @@ def pd_matrix(curated: Path, indicators_of: str | None = None, d: dict | None = 
 
 
 def pd_alignment(curated: Path, province: str | None = None, d: dict | None = None) -> pd.DataFrame:
-    d = d or _read(curated, "targets", "plans", "provinces", "indicators", "national_targets")
+    d = d or _read(curated, "targets", "plans", "provinces", "indicators", "national_targets", "national_milestones")
     t = (d["targets"].merge(d["plans"][["plan_id", "province_slug"]], on="plan_id")
          .merge(d["provinces"][["province_slug", "name_vi"]], on="province_slug")
          .merge(d["indicators"][["indicator_code", "label_vi", "label_en", "national_indicator_code",
                                  "is_benchmark_comparable", "direction", "correspondence_note"]], on="indicator_code"))
+    ms = d["national_milestones"]  # the one mapping of target years to milestones (national_milestones.csv)
     if province is not None:
         t = t[t["province_slug"] == _slug(d["provinces"], province)]
     year = t["target_year"]
-    t["benchmark_programme"] = np.select([year <= 2020, year <= 2030], ["76/QĐ-TTg", "889/QĐ-TTg"], None)
-    t["benchmark_year"] = np.select([year <= 2020, year <= 2025, year <= 2030], [2020, 2025, 2030], -1)
+    covers = [(year >= (0 if pd.isna(m.first_target_year) else m.first_target_year)) & (year <= m.last_target_year)
+              for m in ms.itertuples()]
+    t["benchmark_programme"] = np.select(covers, list(ms["programme"]), None)
+    t["benchmark_year"] = np.select(covers, list(ms["milestone_year"]), -1)
     nat = d["national_targets"]
     nat = nat[nat["is_quantified"]].rename(columns={
         "indicator_code": "national_indicator_code", "programme": "benchmark_programme",
@@ -100,11 +103,13 @@ def pd_alignment(curated: Path, province: str | None = None, d: dict | None = No
                 on=["national_indicator_code", "benchmark_programme", "benchmark_year"], how="left")
     higher = j["direction"] == "higher_is_stricter"
     lo, hi, nlo, nhi = j["value_low"], j["value_high"], j["national_value_low"], j["national_value_high"]
+    level = np.select([(lo == nlo) & (hi == nhi), higher & (lo >= nhi), higher & (hi <= nlo), ~higher & (hi <= nlo),
+                       ~higher & (lo >= nhi)], ["equal", "stricter", "weaker", "stricter", "weaker"], "overlapping")
+    early = j["target_year"] < j["benchmark_year"]
     j["verdict"] = np.select(
         [j["national_target_id"].isna() | ~j["is_benchmark_comparable"] | (j["unit"] != j["national_unit"]),
-         (lo == nlo) & (hi == nhi), higher & (lo >= nhi), higher & (hi <= nlo), ~higher & (hi <= nlo),
-         ~higher & (lo >= nhi)],
-        ["no_benchmark", "equal", "stricter", "weaker", "stricter", "weaker"], "overlapping")
+         j["is_partial_scope"].fillna(False).astype(bool), early & np.isin(level, ["stricter", "equal"]), early],
+        ["no_benchmark", "partial_scope", "stricter", "interim"], level)
     j["verdict_note"] = np.where(
         j["national_target_id"].isna(), "No national benchmark.",
         "Province " + lo.astype(str) + "-" + hi.astype(str) + " vs national " + nlo.astype(str) + "-"
@@ -142,8 +147,8 @@ def pd_tasks_by_agency(curated: Path, province: str | None = None, d: dict | Non
 
 
 def pd_profile(curated: Path, province: str) -> dict[str, pd.DataFrame]:
-    d = _read(curated, "provinces", "plans", "targets", "indicators", "national_targets", "qualitative_objectives",
-              "tasks", "task_agencies", "agencies", "budgets")
+    d = _read(curated, "provinces", "plans", "targets", "indicators", "national_targets", "national_milestones",
+              "qualitative_objectives", "tasks", "task_agencies", "agencies", "budgets")
     slug = _slug(d["provinces"], province)
     plans = d["plans"][d["plans"]["province_slug"] == slug]
     ids = set(plans["plan_id"])

@@ -1,14 +1,21 @@
-"""Score the extraction assistant against the curated tables, on the plans of data/raw.
+"""Score the extraction assistant (the drafts `sxtd add` writes) against the curated tables, on the plans of
+data/raw.
 
 Run from the repository root:
 
     .venv/bin/python benchmarks/extract_eval.py
 
-For every plan of data/curated/plans.csv, `sxtd_analysis.extract.extract_plan` drafts the targets from the
-raw text; a drafted target matches a curated one with the same plan, target year and values (low, high),
-one to one. Prints precision, recall and F1 per plan and overall, the agreement of the suggested
-indicator_code on matched rows, how the drafted task rows and plan header compare, and writes everything
-to benchmarks/out/extract_eval.json.
+For every plan of data/curated/plans.csv, `sxtd_analysis.extract.extract_plan` drafts every table from the raw
+text, and each drafted table is compared with the curated rows, one to one:
+
+- targets: same plan, target year and values (low, high); the suggested indicator_code is scored on matches;
+- qualitative objectives: same plan, overlapping lines, and one quote inside the other (after folding);
+- tasks: the drafted row whose line span overlaps most (lead agency, title, years scored on pairs);
+- task agencies: (agency_code, role) links of each paired task; links of unpaired tasks are misses or extras;
+- budgets: same plan and amount;
+- plan header: each field equal.
+
+Prints precision and recall per table and plan, and writes everything to benchmarks/out/extract_eval.json.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,12 +96,64 @@ def match_tasks(drafted: list[dict], curated: list[dict]) -> list[tuple[dict, di
     return pairs
 
 
+def match_objectives(drafted: list[dict], curated: list[dict]) -> list[tuple[dict, dict]]:
+    """Curated objectives paired with a drafted one on overlapping lines whose quote contains it or is in it."""
+    pairs, free = [], list(drafted)
+    for c in curated:
+        cq = fold(c["quote"]).rstrip(".;,")
+
+        def fits(d: dict, c: dict = c, cq: str = cq) -> bool:
+            dq = fold(d["quote"]).rstrip(".;,")
+            overlap = min(int(c["line_end"]), int(d["line_end"])) >= max(int(c["line_start"]), int(d["line_start"]))
+            return overlap and (cq in dq or dq in cq)
+
+        best = next((d for d in free if fits(d)), None)
+        if best is not None:
+            free.remove(best)
+            pairs.append((c, best))
+    return pairs
+
+
+def link_scores(task_pairs: list[tuple[dict, dict]], curated_links: list[dict], drafted_links: list[dict],
+                curated_tasks: list[dict], drafted_tasks: list[dict]) -> dict[str, int]:
+    """tp/fp/fn of (agency_code, role) links, task by paired task; unpaired tasks' links are fn or fp."""
+    def by_task(links: list[dict]) -> dict[str, set[tuple[str, str]]]:
+        out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for link in links:
+            out[link["task_id"]].add((link["agency_code"], link["role"]))
+        return out
+
+    cur, dra = by_task(curated_links), by_task(drafted_links)
+    tp = fp = fn = lead_tp = lead_n = 0
+    for c, d in task_pairs:
+        a, b = cur[c["task_id"]], dra[d["task_id"]]
+        tp, fp, fn = tp + len(a & b), fp + len(b - a), fn + len(a - b)
+        lead_n += sum(role == "lead" for _, role in a)
+        lead_tp += sum(role == "lead" for _, role in a & b)
+    paired_c = {c["task_id"] for c, _ in task_pairs}
+    paired_d = {d["task_id"] for _, d in task_pairs}
+    fn += sum(len(cur[t["task_id"]]) for t in curated_tasks if t["task_id"] not in paired_c)
+    fp += sum(len(dra[t["task_id"]]) for t in drafted_tasks if t["task_id"] not in paired_d)
+    return {"tp": tp, "fp": fp, "fn": fn, "lead_links_found": lead_tp, "lead_links": lead_n}
+
+
 def evaluate() -> dict:
     plans = _rows("plans.csv")
     targets = _rows("targets.csv")
     tasks = _rows("tasks.csv")
-    result: dict = {"targets": {}, "indicator_agreement": {}, "tasks": {}, "plan_header": {}, "unmatched": {}}
+    objectives = _rows("qualitative_objectives.csv")
+    links = _rows("task_agencies.csv")
+    budgets = _rows("budgets.csv")
+    result: dict = {"targets": {}, "indicator_agreement": {}, "tasks": {}, "plan_header": {}, "unmatched": {},
+                    "tables": {}}
     totals = {"tp": 0, "fp": 0, "fn": 0}
+    table_totals: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
+
+    def record(table: str, pid: str, tp: int, fp: int, fn: int) -> None:
+        result["tables"].setdefault(table, {})[pid] = _prf(tp, fp, fn)
+        for k, v in (("tp", tp), ("fp", fp), ("fn", fn)):
+            table_totals[table][k] += v
+
     agree_total = matched_total = 0
     for plan in plans:
         pid = plan["plan_id"]
@@ -132,6 +191,25 @@ def evaluate() -> dict:
         }
         result["plan_header"][pid] = {f: {"curated": plan[f], "drafted": draft.plan[f],
                                           "agree": plan[f] == draft.plan[f]} for f in HEADER_FIELDS}
+        record("targets", pid, len(pairs), len(extra), len(missed))
+        cur_obj = [o for o in objectives if o["plan_id"] == pid]
+        opairs = match_objectives(draft.objectives, cur_obj)
+        record("qualitative_objectives", pid, len(opairs), len(draft.objectives) - len(opairs),
+              len(cur_obj) - len(opairs))
+        record("tasks", pid, len(tpairs), len(draft.tasks) - len(tpairs), len(cur_tasks) - len(tpairs))
+        cur_ids = {t["task_id"] for t in cur_tasks}
+        ls = link_scores(tpairs, [x for x in links if x["task_id"] in cur_ids], draft.task_agencies, cur_tasks,
+                         draft.tasks)
+        record("task_agencies", pid, ls["tp"], ls["fp"], ls["fn"])
+        result["tables"]["task_agencies"][pid]["lead_links"] = f"{ls['lead_links_found']}/{ls['lead_links']}"
+        cur_b = sorted(int(b["amount_vnd"]) for b in budgets if b["plan_id"] == pid)
+        dra_b = sorted(int(b["amount_vnd"]) for b in draft.budgets)
+        common = sum((Counter(cur_b) & Counter(dra_b)).values())
+        record("budgets", pid, common, len(dra_b) - common, len(cur_b) - common)
+        header_ok = sum(v["agree"] for v in result["plan_header"][pid].values())
+        record("plans (header fields)", pid, header_ok, len(HEADER_FIELDS) - header_ok, len(HEADER_FIELDS) - header_ok)
+    for table, s in table_totals.items():
+        result["tables"][table]["overall"] = _prf(s["tp"], s["fp"], s["fn"])
     result["targets"]["overall"] = _prf(totals["tp"], totals["fp"], totals["fn"])
     result["indicator_agreement"]["overall"] = {
         "matched": matched_total, "agree": agree_total,
@@ -140,6 +218,17 @@ def evaluate() -> dict:
 
 
 def _print(result: dict) -> None:
+    print("Every drafted table against the curated rows: precision / recall (tp, fp, fn)\n")
+    plans = [p for p in next(iter(result["tables"].values())) if p != "overall"]
+    head = f"{'table':<24}" + "".join(f"{p.split('_')[0]:>19}" for p in plans) + f"{'overall':>19}"
+    print(head)
+    print("-" * len(head))
+    for table, per in result["tables"].items():
+        cells = "".join(f"{per[p]['precision']:.2f}/{per[p]['recall']:.2f} ({per[p]['tp']})".rjust(19)
+                        for p in [*plans, "overall"])
+        print(f"{table:<24}{cells}")
+    leads = {p: v.get("lead_links") for p, v in result["tables"]["task_agencies"].items() if p != "overall"}
+    print(f"  lead links found: {leads}\n")
     print("Targets: drafted vs data/curated/targets.csv (match on plan, target year, value low/high)\n")
     head = f"{'plan':<26}{'tp':>4}{'fp':>4}{'fn':>4}{'precision':>11}{'recall':>8}{'F1':>7}{'indicator':>12}"
     print(head)

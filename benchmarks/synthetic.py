@@ -25,9 +25,12 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 REAL_CURATED = ROOT / "data" / "curated"
 #: copied unchanged from the real curated data
-REFERENCE_TABLES = ("indicators", "national_targets", "agencies", "agency_aliases")
+REFERENCE_TABLES = ("current_provinces", "indicators", "national_targets", "national_milestones", "verdicts",
+                    "agencies", "agency_aliases")
 N_PROVINCES = 63  # provinces before the 2025 merger
-GENERATOR_VERSION = "1"
+# 3: the targets' is_partial_scope, comparator_as_printed, reading_note; the milestones and verdicts codebooks;
+# plan_registry, reported_targets and current_provinces
+GENERATOR_VERSION = "3"
 
 _FIRST = ("An", "Bắc", "Bình", "Cẩm", "Đông", "Đức", "Hải", "Hòa", "Hưng", "Kim", "Lạc", "Long", "Minh",
           "Nam", "Phú", "Phước", "Quang", "Tân", "Thạnh", "Vĩnh")
@@ -133,6 +136,25 @@ def _plans(rng: np.random.Generator, n_plans: int, slugs: list[str]) -> pl.DataF
     ).sort("plan_id")
 
 
+def _registry(plans: pl.DataFrame, real: pl.DataFrame, reported: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The plan registry: one entry per synthetic plan, plus the real plans known without their text (and the
+    targets reported for those)."""
+    known = real.filter(pl.col("plan_id").is_null() | (pl.col("plan_id") == ""))
+    own = plans.select(
+        pl.col("plan_id").alias("registry_id"), "province_slug", "doc_type", "doc_number", "title_vi",
+        pl.col("issued_on").dt.to_string("%Y-%m-%d"), pl.col("period_start_year").cast(pl.Utf8),
+        pl.col("period_end_year").cast(pl.Utf8), "programme", pl.lit(None, dtype=pl.Utf8).alias("implements"),
+        pl.lit(None, dtype=pl.Utf8).alias("source_url"), ("data/raw/" + pl.col("raw_file")).alias("source_title"),
+        pl.lit(None, dtype=pl.Utf8).alias("source_kind"),
+        pl.when(pl.col("issued_on").is_null()).then(pl.format("{}-01-01", "period_start_year"))
+        .alias("source_published_on"),
+        pl.lit("Synthetic plan of the benchmarks.").alias("source_shows"),
+        pl.lit("2026-01-01").alias("verified_on"), "plan_id",
+    )
+    registry = pl.concat([known, own.select(known.columns)]).sort("registry_id")
+    return registry, reported.filter(pl.col("registry_id").is_in(registry["registry_id"].implode()))
+
+
 def _targets(rng: np.random.Generator, plans: pl.DataFrame, indicators: pl.DataFrame, mean: float) -> pl.DataFrame:
     plan, seq = _spread(rng, plans.height, mean)
     n = len(plan)
@@ -164,6 +186,8 @@ def _targets(rng: np.random.Generator, plans: pl.DataFrame, indicators: pl.DataF
         "value_as_printed": pl.Series(printed, dtype=pl.Utf8), "target_year": year,
         "verb": _pick(rng, _VERBS, n), "object": _pick(rng, _OBJECTS, n),
         "line_start": line_start, "line_end": line_end,
+        # one target in twenty covers part of its national indicator's scope
+        "is_partial_scope": pl.Series([True if r < 0.05 else None for r in rng.random(n)], dtype=pl.Boolean),
     })
     return frame.select(
         pl.format("{}/t{}", "plan_id", pl.col("seq").cast(pl.Utf8).str.zfill(2)).alias("target_id"),
@@ -171,7 +195,8 @@ def _targets(rng: np.random.Generator, plans: pl.DataFrame, indicators: pl.DataF
         "value_as_printed", "target_year",
         pl.format("Đến năm {}, {} đạt {}; {} {}.", "target_year", pl.col("label_vi").str.to_lowercase(),
                   "value_as_printed", "verb", "object").alias("quote"),
-        "line_start", "line_end",
+        "line_start", "line_end", "is_partial_scope",
+        pl.lit(None, dtype=pl.Utf8).alias("comparator_as_printed"), pl.lit(None, dtype=pl.Utf8).alias("reading_note"),
     ).sort("plan_id", "target_id")
 
 
@@ -208,14 +233,16 @@ def _tasks(rng: np.random.Generator, plans: pl.DataFrame, agencies: pl.DataFrame
     years = pl.col("start_year") > 0
     tasks = frame.select(
         pl.format("{}/{}-{}", "plan_id", "roman", pl.col("seq").cast(pl.Utf8).str.zfill(3)).alias("task_id"),
-        "plan_id", "section", pl.col("seq").cast(pl.Utf8).alias("number_as_printed"),
+        "plan_id", pl.lit("assignment").alias("task_kind"), "section",
+        pl.lit(False).alias("is_section_inferred"), pl.col("seq").cast(pl.Utf8).alias("number_as_printed"),
         pl.format("{} {} trong các ngành, lĩnh vực trên địa bàn tỉnh", "verb", "object").alias("title"),
         "details", "lead_agency_code", "output",
         pl.when(years).then("start_year").alias("start_year"), pl.when(years).then("end_year").alias("end_year"),
+        pl.lit(False).alias("is_start_year_inferred"), pl.lit(False).alias("is_end_year_inferred"),
         "frequency",
         pl.when(years).then(pl.format("{}-{}", "start_year", "end_year")).otherwise(pl.lit("Thường xuyên"))
         .alias("timing_as_printed"),
-        "funding_as_printed", "line_start", "line_end",
+        "funding_as_printed", pl.lit(None, dtype=pl.Utf8).alias("curation_note"), "line_start", "line_end",
     )
     # task_agencies: lead, 10% a co-lead, then 2 or 3 partners
     task_ids = tasks["task_id"]
@@ -245,6 +272,8 @@ def _qualitative(rng: np.random.Generator, plans: pl.DataFrame, mean: float) -> 
         "theme": _pick(rng, _THEMES, n), "target_year": plans["period_end_year"].to_numpy()[plan],
         "verb": _pick(rng, _VERBS, n), "object": _pick(rng, _OBJECTS, n),
         "line_start": line_start, "line_end": line_end,
+        # one target in twenty covers part of its national indicator's scope
+        "is_partial_scope": pl.Series([True if r < 0.05 else None for r in rng.random(n)], dtype=pl.Boolean),
     })
     return frame.select(
         pl.format("{}/q{}", "plan_id", pl.col("seq").cast(pl.Utf8).str.zfill(2)).alias("objective_id"),
@@ -285,8 +314,10 @@ def generate(out_dir: Path | str, n_plans: int, *, seed: int = 0, targets_per_pl
     agencies = pl.read_csv(reference_dir / "agencies.csv", **read)
     plans = _plans(rng, n_plans, provinces["province_slug"].to_list())
     tasks, task_agencies = _tasks(rng, plans, agencies, tasks_per_plan)
+    registry, reported = _registry(plans, pl.read_csv(reference_dir / "plan_registry.csv", **read),
+                                   pl.read_csv(reference_dir / "reported_targets.csv", **read))
     tables = {
-        "provinces": provinces, "plans": plans,
+        "provinces": provinces, "plans": plans, "plan_registry": registry, "reported_targets": reported,
         "targets": _targets(rng, plans, indicators, targets_per_plan),
         "qualitative_objectives": _qualitative(rng, plans, 4), "tasks": tasks, "task_agencies": task_agencies,
         "budgets": _budgets(rng, plans),

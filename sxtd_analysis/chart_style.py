@@ -57,15 +57,6 @@ def _verdicts() -> tuple[tuple[str, str, str], ...]:
                  for code, vi, en, colour in book.select("verdict", "label_vi", "label_en", "colour").iter_rows())
 
 
-@cache
-def national_milestones() -> dict[int, str]:
-    """{milestone year: programme} of the `national_milestones` table (data/curated/national_milestones.csv)."""
-    from sxtd_analysis.config import get_paths
-
-    table = pl.read_csv(get_paths().curated_dir / "national_milestones.csv")
-    return dict(table.select("milestone_year", "programme").iter_rows())
-
-
 def verdict_labels() -> dict[str, str]:
     """Legend label of each verdict, Vietnamese first: 'Bước trung gian (interim step)'."""
     return {code: label for code, label, _ in _verdicts()}

@@ -233,6 +233,9 @@ def load_curated(curated_dir: Path, tables: dict[str, Table] | None = None) -> d
         if not path.exists():
             problems.append(Problem(str(path), "file is missing"))
             continue
+        if not path.is_file():
+            problems.append(Problem(str(path), "is a folder, not a file; put the table's CSV file in its place"))
+            continue
         frame, found = parse_table(path.read_bytes(), table, str(path))
         problems += found
         if frame is not None:

@@ -9,6 +9,7 @@ provinces (a count of models or an amount of money grows with the province; a pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -165,7 +166,7 @@ def province_positions(alignment: pl.DataFrame, *, province_slug: str) -> pl.Dat
         others = frame.filter((pl.col("indicator_code") == indicator) & (pl.col("target_year") == year)
                               & (pl.col("province_slug") != province_slug) & pl.col("rankable"))
         row["others"] = listed([f"{p} {v}" for p, v in _in_order(others).select("province_name_vi", "value")
-                                .iter_rows()], sep="; ")
+                                .iter_rows()], sep="; ", lang="vi")
         if not group["rankable"].all():
             reason = ("một phần phạm vi của chỉ tiêu", "part of the indicator's scope") \
                 if group["unit"][0] == "percent" else ("số lượng tuyệt đối phụ thuộc quy mô của tỉnh",
@@ -306,7 +307,7 @@ def _verdict_items(rows: pl.DataFrame, lang: str) -> str:
         else:
             extra.append(str(r["target_year"]))
         items.append(f"{label} {r['value']} {against} {r['national']} ({', '.join(extra)})")
-    return listed(items, sep="; ", limit=LISTED)
+    return listed(items, sep="; ", limit=LISTED, lang=lang)
 
 
 def verdict_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None = None) -> list[Finding]:
@@ -321,7 +322,7 @@ def verdict_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None =
             continue
         n = rows.height
         if v["verdict"] == "no_benchmark":
-            names_vi = listed(rows["label_vi"].unique(maintain_order=True).to_list(), sep="; ")
+            names_vi = listed(rows["label_vi"].unique(maintain_order=True).to_list(), sep="; ", lang="vi")
             names_en = listed(rows["label_en"].unique(maintain_order=True).to_list(), sep="; ")
             out.append(Finding(v["verdict"], f"{v['label_vi']} ({n} mục tiêu): {names_vi}. {v['meaning_vi']}",
                                f"{v['label_en']} ({_n(n, 'target')}): {names_en}. {v['meaning_en']}"))
@@ -329,6 +330,17 @@ def verdict_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None =
         out.append(Finding(v["verdict"], f"{v['label_vi']} ({n} mục tiêu): {_verdict_items(rows, 'vi')}.",
                            f"{v['label_en']} ({_n(n, 'target')}): {_verdict_items(rows, 'en')}."))
     return out
+
+
+def verdict_summary(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None = None) -> Finding:
+    """One sentence counting the targets of each verdict (those present), in the codebook's order."""
+    codebook = (verdicts if verdicts is not None else verdict_codebook()).sort("display_order")
+    counts = dict(alignment.group_by("verdict").len().iter_rows())
+    present = [v for v in codebook.iter_rows(named=True) if counts.get(v["verdict"])]
+    return Finding("verdicts", "So với chương trình quốc gia: " + "; ".join(
+        f"{v['label_vi'].lower()} {counts[v['verdict']]}" for v in present) + ".",
+        "Against the national programme: " + "; ".join(
+        f"{v['label_en'].lower()} {counts[v['verdict']]}" for v in present) + ".")
 
 
 def caveats(alignment: pl.DataFrame) -> list[Finding]:
@@ -392,7 +404,7 @@ def province_findings(*, name_vi: str, successor_name_vi: str | None, plans: pl.
             hits = ranked.filter(pl.col("position").str.ends_with(code))
             if hits.height:
                 vi = listed([f"{r['label_vi']} ({r['value']}, {r['target_year']})" for r in hits.iter_rows(named=True)],
-                            sep="; ")
+                            sep="; ", lang="vi")
                 en = listed([f"{r['label_en']} ({r['value']}, {r['target_year']})" for r in hits.iter_rows(named=True)],
                             sep="; ")
                 out.append(Finding("position", f"So với các tỉnh khác có mục tiêu cùng năm, {name_vi} {vi_word} về: "
@@ -408,12 +420,14 @@ def province_findings(*, name_vi: str, successor_name_vi: str | None, plans: pl.
     return out
 
 
-def comparison_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None = None) -> list[Finding]:
+def comparison_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | None = None,
+                        brief: bool = False) -> list[Finding]:
     """The key findings across provinces: how many set how many targets, which indicators they share, each
-    verdict, and the caveats."""
+    verdict (or with `brief`, one sentence counting them), and the caveats."""
     n_prov = alignment["province_slug"].n_unique()
     shared = shared_indicators(alignment)
-    shared_vi = listed([f"{r['label_vi']} ({r['n_provinces']} tỉnh)" for r in shared.iter_rows(named=True)], sep="; ")
+    shared_vi = listed([f"{r['label_vi']} ({r['n_provinces']} tỉnh)" for r in shared.iter_rows(named=True)], sep="; ",
+                       lang="vi")
     shared_en = listed([f"{r['label_en']} ({r['n_provinces']} provinces)" for r in shared.iter_rows(named=True)],
                        sep="; ")
     out = [Finding("commitment",
@@ -423,6 +437,8 @@ def comparison_findings(alignment: pl.DataFrame, *, verdicts: pl.DataFrame | Non
                    f"{_n(n_prov, 'province')} set {_n(alignment.height, 'quantified target')} on "
                    f"{_n(alignment['indicator_code'].n_unique(), 'indicator')}; {shared.height} "
                    f"{'is' if shared.height == 1 else 'are'} shared by two provinces or more: {shared_en or 'none'}.")]
+    if brief:
+        return [*out, verdict_summary(alignment, verdicts=verdicts)]
     out += verdict_findings(alignment, verdicts=verdicts)
     out += caveats(alignment)
     return out
@@ -459,13 +475,22 @@ def province_headlines(alignment: pl.DataFrame, plans: pl.DataFrame) -> pl.DataF
     return _in_order(pl.DataFrame(rows, schema=schema))
 
 
+def undated_in_narrower_sections(tasks: pl.DataFrame) -> pl.DataFrame:
+    """Tasks that print no year but sit under a heading naming other years than their plan's period (their timing
+    is probably narrower than drawn)."""
+    rows = []
+    for r in tasks.filter(~pl.col("years_printed")).iter_rows(named=True):
+        years = sorted(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", r["section"] or ""))
+        if years and (years[0], years[-1]) != (r["period_start_year"], r["period_end_year"]):
+            rows.append(r)
+    return pl.DataFrame(rows, schema=tasks.schema)
+
+
 def data_quality_notes(*, plans: pl.DataFrame, alignment: pl.DataFrame, comparison: pl.DataFrame,
                        tasks: pl.DataFrame, qualitative: pl.DataFrame, province_slug: str) -> list[Finding]:
     """What a reader of one province's report should keep in mind beyond the verdicts' caveats: matrix cells that
     combine several targets, tasks without years or past the plan's period, details the documents do not print,
     and the objectives that set no number."""
-    from sxtd_analysis.task_findings import undated_in_narrower_sections
-
     out = []
     combined = comparison.filter((pl.col("province_slug") == province_slug) & (pl.col("n_targets") > 1))
     for row in combined.head(LISTED).iter_rows(named=True):

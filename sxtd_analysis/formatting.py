@@ -79,12 +79,14 @@ CHART_ROWS = 400
 LISTED = 12
 
 
-def listed(items: Iterable[str], sep: str = ", ", limit: int = LISTED) -> str:
-    """The items joined by `sep`, or beyond `limit` the first ones and "and N more"."""
+def listed(items: Iterable[str], sep: str = ", ", limit: int = LISTED, lang: str = "en") -> str:
+    """The items joined by `sep`, or beyond `limit` the first ones and "and N more" ("và N mục khác" with
+    `lang="vi"`)."""
     items = list(items)
     if len(items) <= limit:
         return sep.join(items)
-    return f"{sep.join(items[:limit])}{sep}and {len(items) - limit} more"
+    more = f"và {len(items) - limit} mục khác" if lang == "vi" else f"and {len(items) - limit} more"
+    return f"{sep.join(items[:limit])}{sep}{more}"
 
 
 
@@ -144,3 +146,19 @@ def verdict_codebook(path: Path | str | None = None) -> pl.DataFrame:
 
         path = get_paths().curated_dir / "verdicts.csv"
     return _codebook(Path(path))
+
+
+def milestone_marks(path: Path | str | None = None) -> dict[int, str]:
+    """{milestone year: programme} from the national_milestones table's CSV (the one definition of the mapping),
+    for the dashed milestone rules of the charts."""
+    if path is None:
+        from sxtd_analysis.config import get_paths
+
+        path = get_paths().curated_dir / "national_milestones.csv"
+    return dict(_codebook_rows(Path(path)))
+
+
+@cache
+def _codebook_rows(path: Path) -> tuple[tuple[int, str], ...]:
+    frame = pl.read_csv(path, schema_overrides={"milestone_year": pl.Int64}).sort("milestone_year")
+    return tuple(frame.select("milestone_year", "programme").iter_rows())

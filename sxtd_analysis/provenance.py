@@ -5,13 +5,15 @@
 - Every task title's words stand in that order within its lines (flattened tables interleave cells).
 - Every value is re-read from its `value_as_printed` by the Vietnamese number parser, and that text
   stands in the quote.
-- Every raw file is in the raw manifest with its sha256.
+- Every raw file is in the raw manifest with its sha256, and a plan's `raw_file` is only a bare file name
+  listed there: the gate reads nothing outside data/raw.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import polars as pl
 from sxtd_analysis.curated import Problem, _row_id
 from sxtd_analysis.numbers import comparator_of, parse_value
 from sxtd_analysis.schema import TABLES
-from sxtd_analysis.text import fold, read_raw_lines
+from sxtd_analysis.text import TextFileError, decode_text, fold, read_raw_lines
 
 MANIFEST_COLUMNS = (
     "file_name", "sha256", "original_file_name", "province_slug", "doc_type", "doc_number", "issued_on",
@@ -33,18 +35,35 @@ def sha256_of(path: Path) -> str:
 
 
 def read_manifest(raw_dir: Path) -> list[dict[str, str]]:
-    """Rows of data/raw/manifest.csv."""
-    with open(Path(raw_dir) / "manifest.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """Rows of data/raw/manifest.csv; TextFileError if it is not UTF-8 text."""
+    path = Path(raw_dir) / "manifest.csv"
+    text = decode_text(path.read_bytes(), path, allow_bom=True)
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def _listed_names(raw_dir: Path) -> set[str] | None:
+    """File names the manifest lists; None if it cannot be read (`check_raw_manifest` says why)."""
+    try:
+        return {row.get("file_name") for row in read_manifest(raw_dir)}
+    except (OSError, TextFileError, csv.Error):
+        return None
 
 
 def check_raw_manifest(raw_dir: Path) -> list[Problem]:
     """Every raw text is in the manifest, unchanged (sha256), and every manifest row has its file."""
     raw_dir = Path(raw_dir)
     manifest_path = raw_dir / "manifest.csv"
-    if not manifest_path.exists():
-        return [Problem(str(manifest_path), "the raw manifest is missing", check="manifest")]
-    rows = read_manifest(raw_dir)
+    if not raw_dir.is_dir():
+        return [Problem(str(raw_dir), "the raw folder is missing (or is not a folder)", check="manifest")]
+    if not manifest_path.is_file():
+        what = "is a folder, not a file" if manifest_path.exists() else "is missing"
+        return [Problem(str(manifest_path), f"the raw manifest {what}", check="manifest")]
+    try:
+        rows = read_manifest(raw_dir)
+    except TextFileError as err:
+        return [Problem(str(manifest_path), str(err).removeprefix(f"{manifest_path}: "), check="manifest")]
+    except csv.Error as err:
+        return [Problem(str(manifest_path), f"is not valid CSV ({err})", check="manifest")]
     problems = []
     missing_cols = [c for c in MANIFEST_COLUMNS if rows and c not in rows[0]]
     if missing_cols:
@@ -55,6 +74,10 @@ def check_raw_manifest(raw_dir: Path) -> list[Problem]:
     for path in sorted(raw_dir.iterdir()):
         if path.name == "manifest.csv" or path.name.startswith("."):
             continue
+        if not path.is_file():
+            problems.append(Problem(str(path), "is not a file; data/raw holds only the plan texts and "
+                                    "manifest.csv", check="manifest"))
+            continue
         if path.name not in listed:
             problems.append(Problem(str(path), "is not in data/raw/manifest.csv", check="manifest"))
             continue
@@ -64,10 +87,37 @@ def check_raw_manifest(raw_dir: Path) -> list[Problem]:
             problems.append(Problem(str(path), f"has changed: sha256 is {actual}, the manifest (line {line}) "
                                     f"records {row['sha256']}; raw files are immutable", check="manifest"))
     for name, (line, _row) in listed.items():
-        if not (raw_dir / name).exists():
+        if not is_bare_name(name):
+            problems.append(Problem(str(manifest_path), f"file_name {name!r} must be a bare file name in data/raw",
+                                    line=line, check="manifest"))
+        elif not (raw_dir / name).exists():
             problems.append(Problem(str(manifest_path), f"lists {name}, which is not in data/raw", line=line,
                                     check="manifest"))
     return problems
+
+
+def is_bare_name(name: str | None) -> bool:
+    """True for a file name with no folder part: not empty, no '/' or '\\', not '.' or '..'."""
+    return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name
+
+
+def raw_file_refusal(raw_file: str | None, raw_dir: Path, listed: set[str] | None) -> str | None:
+    """Why the gate refuses to read a plan's raw_file, or None.
+
+    Only a bare file name listed in the manifest, naming a file inside data/raw, is read: a path
+    ('../x.txt', '/tmp/x.txt') or a link out of the folder could point the gate at an edited copy.
+    """
+    if raw_file is None:
+        return None  # the required-field rule says it is empty
+    if not is_bare_name(raw_file):
+        return (f"raw_file {raw_file!r} must be a bare file name in data/raw (no folder, no '..', not an absolute "
+                "path); the gate reads only the plan texts listed in data/raw/manifest.csv")
+    if listed is not None and raw_file not in listed:
+        return f"raw_file {raw_file!r} is not listed in data/raw/manifest.csv; add its row (with its sha256) first"
+    path = Path(raw_dir) / raw_file
+    if path.exists() and not path.resolve().is_relative_to(Path(raw_dir).resolve()):
+        return f"raw_file {raw_file!r} is a link to a file outside data/raw; put the text itself in data/raw"
+    return None
 
 
 @cache
@@ -158,22 +208,51 @@ def _check_row(table: str, row: dict, raw_of: dict[str, str], raw_dir: Path) -> 
     return None
 
 
+def _check_plans(plans: pl.DataFrame, raw_dir: Path, file_name: str) -> tuple[dict[str, str], list[Problem]]:
+    """({plan_id: raw_file} of the plans whose raw text the gate may read, problems of the others).
+
+    A plan's raw_file is refused when it is not a bare name listed in the manifest (`raw_file_refusal`) or
+    its text cannot be read as UTF-8; its rows are then not checked (the plan's problem says why).
+    """
+    listed = _listed_names(raw_dir)
+    raw_of, problems = {}, []
+    for idx, row in enumerate(plans.iter_rows(named=True)):
+        refusal = raw_file_refusal(row["raw_file"], raw_dir, listed)
+        if refusal is None and row["raw_file"] is not None and (raw_dir / row["raw_file"]).is_file():
+            try:
+                _raw_lines(raw_dir / row["raw_file"])
+            except TextFileError as err:
+                refusal = f"the raw text cannot be read: {err}"
+        if refusal:
+            problems.append(Problem(file_name, refusal, line=row["_line"], row_id=_row_id(plans, TABLES["plans"], idx),
+                                    column="raw_file", check="manifest"))
+        else:
+            raw_of[row["plan_id"]] = row["raw_file"]
+    return raw_of, problems
+
+
 def check_provenance(frames: dict[str, pl.DataFrame], raw_dir: Path, curated_dir: Path | None = None
                      ) -> list[Problem]:
     """Check every quote, title and value of the curated frames against the raw texts; list all failures."""
     raw_dir = Path(raw_dir)
+    curated_dir = Path(curated_dir or "data/curated")
     problems: list[Problem] = []
     plans = frames.get("plans")
-    raw_of = dict(zip(plans["plan_id"], plans["raw_file"], strict=True)) if plans is not None else {}
+    raw_of, refused = {}, set()
+    if plans is not None:
+        raw_of, problems = _check_plans(plans, raw_dir, str(curated_dir / TABLES["plans"].file_name))
+        refused = set(plans["plan_id"]) - set(raw_of)
     for name, frame in frames.items():
         table = TABLES[name]
         if name != "national_targets" and not table.has_provenance:
             continue
-        file_name = str(Path(curated_dir or "data/curated") / table.file_name)
+        file_name = str(curated_dir / table.file_name)
         for idx, row in enumerate(frame.iter_rows(named=True)):
             if name == "national_targets":
                 message = _check_value(row, row["quote"]) if row["is_quantified"] else None
                 failure = (message, "value_as_printed", "number") if message else None
+            elif row["plan_id"] in refused:
+                continue  # its plan's raw_file is refused: that problem is listed on plans.csv
             else:
                 failure = _check_row(name, row, raw_of, raw_dir)
             if failure:

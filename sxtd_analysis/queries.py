@@ -8,6 +8,7 @@ read-only); everything else is passed by keyword. A province may be named with o
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,63 @@ class DatabaseMissingError(FileNotFoundError):
     """The DuckDB file has not been built yet."""
 
 
-def connect(database: Path | str | None = None, *, read_only: bool = True):
-    """Open the warehouse (read-only by default); `sxtd build` must have run first."""
+class DatabaseUnreadableError(OSError):
+    """The DuckDB file exists but cannot be opened: not a DuckDB file, held by a writer, or a stale WAL."""
+
+
+#: What DuckDB itself enforces on every connection `connect()` opens (and so `sxtd sql`): besides read-only, no
+#: file or network access (COPY, EXPORT, ATTACH, read_csv/read_text/read_blob, URLs), no extension installed or
+#: loaded, and no setting changed back. Verified in tests/test_sql_cli.py; see shared/notes/stack.md.
+READ_ONLY_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def connect(database: Path | str | None = None):
+    """Open the warehouse read-only; `sxtd build` must have run first.
+
+    DuckDB refuses every write, every file or URL read other than the database, extension installs and
+    setting changes on this connection (`READ_ONLY_CONFIG`). A database that cannot be opened raises
+    `DatabaseUnreadableError` with a message that says why and what to do.
+    """
     import duckdb
 
     path = Path(database) if database else get_paths().database
     if not path.exists():
         raise DatabaseMissingError(f"{path} does not exist; build it first with `sxtd build` (or `make build`)")
-    return duckdb.connect(str(path), read_only=read_only)
+    if path.is_dir():
+        raise DatabaseUnreadableError(f"{path} is a folder, not a DuckDB file; give the database file with --db "
+                                      "or SXTD_DB")
+    try:
+        return duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG)
+    except duckdb.Error as err:
+        raise DatabaseUnreadableError(_why_unreadable(path, err)) from None
+
+
+def _why_unreadable(path: Path, err: Exception) -> str:
+    """One line: why DuckDB could not open `path`, and what to do."""
+    import re
+
+    text = str(err)
+    if "not a valid DuckDB database file" in text or "extension" in text.lower():  # SQLite's header asks for one
+        return (f"{path} is not a DuckDB database (it may be another kind of file, or one cut short); rebuild it "
+                "with `sxtd build`, or point --db/SXTD_DB at the database")
+    if "Could not set lock" in text:
+        pid = re.search(r"\(PID (\d+)\)", text)
+        held = f"process {pid[1]}" if pid else "another process"
+        return (f"{path} is open for writing by {held}; close that program (or wait for it to finish), then try "
+                "again")
+    if "WAL" in text:
+        return (f"{path}.wal was left by a DuckDB client that wrote to the database and did not close it; run "
+                "`sxtd build` to rebuild the database (it removes the stale file)")
+    if "different configuration" in text:
+        return (f"{path} is already open in this process with other settings (a plain duckdb.connect?); close that "
+                "connection, or open every connection with sxtd_analysis.connect()")
+    first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+    return f"{path} cannot be opened: {first}"
 
 
 # target_matrix, target_alignment and tasks_by_agency are stored in the order their functions return (see
@@ -127,13 +177,15 @@ def tasks_by_agency(con=None, *, province: str | None = None, as_pandas: bool = 
 
 
 _TASKS_SQL = """
-    SELECT t.task_id, t.plan_id, p.province_slug, pr.name_vi AS province_name_vi, t.section,
+    SELECT t.task_id, t.plan_id, p.province_slug, pr.name_vi AS province_name_vi, t.task_kind, t.section,
            t.number_as_printed, t.title, t.details, t.lead_agency_code, a.name_vi AS lead_agency_name_vi,
            a.name_en AS lead_agency_name_en, a.kind AS lead_agency_kind, t.output, t.start_year, t.end_year,
            t.frequency, t.timing_as_printed, t.funding_as_printed, p.period_start_year, p.period_end_year,
            coalesce(t.start_year, t.end_year, p.period_start_year) AS start_year_effective,
            coalesce(t.end_year, t.start_year, p.period_end_year) AS end_year_effective,
-           (t.start_year IS NOT NULL OR t.end_year IS NOT NULL) AS years_printed,
+           ((t.start_year IS NOT NULL AND NOT t.is_start_year_inferred)
+            OR (t.end_year IS NOT NULL AND NOT t.is_end_year_inferred)) AS years_printed,
+           t.is_section_inferred, t.is_start_year_inferred, t.is_end_year_inferred, t.curation_note,
            (SELECT count(*) FROM task_agencies ta WHERE ta.task_id = t.task_id AND ta.role = 'partner')
                AS n_partners,
            p.raw_file, t.line_start, t.line_end, p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
@@ -143,7 +195,8 @@ _TASKS_SQL = """
 
 def load_tasks(con=None, *, province: str | None = None, as_pandas: bool = False):
     """Every task with its province, lead agency names, plan period, the years to draw it over (the plan's
-    period where the row prints none: `years_printed` false), partner count and `source`."""
+    period where the row prints none: `years_printed` false, years the curator inferred count as not printed),
+    partner count and `source`."""
     con = _con(con)
     where, params = _where({"p.province_slug": _slug(con, province)})
     return _frame(con, f"{_TASKS_SQL} {where} ORDER BY pr.name_vi COLLATE vi, t.plan_id, t.task_id",
@@ -271,3 +324,71 @@ def build_info(con=None) -> dict[str, str]:
     """The `build_info` table as a dict: curated_hash, built_at, package_version, row counts."""
     con = _con(con)
     return dict(con.execute("SELECT key, value FROM build_info").fetchall())
+
+
+# ------------------------------------------------------------------------------------- national coverage
+
+
+def national_coverage(con=None, *, as_pandas: bool = False):
+    """The view national_coverage: one row per province since 1/7/2025, Vietnamese order."""
+    return _frame(_con(con), "SELECT * FROM national_coverage", None, as_pandas)
+
+
+def known_plans(con=None, *, as_pandas: bool = False):
+    """The view known_plans: every known plan, curated or only known from a public source, oldest first."""
+    return _frame(_con(con), "SELECT * FROM known_plans", None, as_pandas)
+
+
+def reported_targets(con=None, *, as_pandas: bool = False):
+    """Targets reported by sources other than a curated plan text, with province, indicator labels and the mark
+    `coverage.REPORTED_MARK` in `tier_label`; Vietnamese order of the issuing province."""
+    from sxtd_analysis.coverage import REPORTED_MARK
+
+    return _frame(_con(con), """
+        SELECT t.*, r.province_slug, pr.name_vi AS province_name_vi, pr.successor_slug, pr.successor_name_vi,
+               r.doc_number, i.label_vi, i.label_en, true AS is_reported, ? AS tier_label
+        FROM reported_targets AS t
+        JOIN plan_registry AS r USING (registry_id)
+        JOIN provinces AS pr ON pr.province_slug = r.province_slug
+        JOIN indicators AS i USING (indicator_code)
+        ORDER BY pr.name_vi COLLATE vi, t.target_year, t.reported_target_id""", [REPORTED_MARK], as_pandas)
+
+
+def adoption_goal(con=None) -> tuple[float, int, str] | None:
+    """(percent, year, programme) of the latest national goal for provinces with a plan (90, 2030, 889/QĐ-TTg)."""
+    from sxtd_analysis.coverage import ADOPTION_INDICATOR
+
+    rows = _con(con).execute("""
+        SELECT value_low, milestone_year, programme FROM national_targets
+        WHERE indicator_code = ? AND is_quantified ORDER BY milestone_year DESC LIMIT 1""",
+                             [ADOPTION_INDICATOR]).fetchall()
+    return (float(rows[0][0]), int(rows[0][1]), str(rows[0][2])) if rows else None
+
+
+def national_indicator(con=None, *, on: date | None = None):
+    """The national indicator (share of provinces with a plan) at `on` (default today), with the 889/QĐ-TTg goal:
+    a `coverage.CoverageIndicator`."""
+    from sxtd_analysis.coverage import coverage_indicator
+
+    con = _con(con)
+    known = _frame(con, "SELECT province_slug, known_by_on FROM known_plans")
+    provinces = _frame(con, "SELECT province_slug, successor_slug FROM provinces")
+    return coverage_indicator(known, provinces, on or date.today(), goal=adoption_goal(con))
+
+
+def targets_side_by_side(con=None, *, shared_only: bool = True, as_pandas: bool = False):
+    """Curated and reported targets side by side for the indicators both tiers share (`coverage.side_by_side`),
+    the reported ones marked."""
+    from sxtd_analysis.coverage import side_by_side
+
+    con = _con(con)
+    verified = _frame(con, """
+        SELECT t.indicator_code, i.label_vi, i.label_en, t.target_year, pr.name_vi AS province_name_vi,
+               pr.successor_slug, pr.successor_name_vi, t.value_low, t.value_high, t.comparator, t.unit,
+               t.plan_id AS document, p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
+        FROM targets AS t JOIN plans AS p USING (plan_id)
+        JOIN provinces AS pr ON pr.province_slug = p.province_slug
+        JOIN indicators AS i USING (indicator_code)""")
+    reported = reported_targets(con).rename({"registry_id": "document", "source_url": "source"})
+    frame = side_by_side(verified, reported, shared_only=shared_only)
+    return frame.to_pandas() if as_pandas else frame

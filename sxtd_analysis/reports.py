@@ -425,7 +425,8 @@ def render_all(*, paths: Paths | None = None, out_dir: Path | str | None = None,
                           cell_timeout=cell_timeout, priority=1))  # it reads every province: the longest
     with _exclusive(out_dir):
         results = _run_jobs(jobs_list, jobs, progress)
-        index = write_index(out_dir, provinces=provinces, results=results, info=info, generated_at=generated_at)
+        index = write_index(out_dir, provinces=provinces, results=results, info=info, generated_at=generated_at,
+                            database=paths.database)
         summary = RenderSummary(out_dir, results, index=index, seconds=time.perf_counter() - started)
         if summary.ok:
             stamp = {"fingerprint": current, "generated_at": generated_at,

@@ -14,7 +14,13 @@ import altair as alt  # noqa: E402
 import polars as pl  # noqa: E402
 
 from sxtd_analysis import chart_style as cs  # noqa: E402
-from sxtd_analysis.formatting import as_polars, require_columns, sources, vietnamese_sorted  # noqa: E402
+from sxtd_analysis.formatting import (  # noqa: E402
+    as_polars,
+    milestone_marks,
+    require_columns,
+    sources,
+    vietnamese_sorted,
+)
 
 PROGRAMME_COLOURS: dict[str, str] = {"76/QĐ-TTg": "#9ecae1", "889/QĐ-TTg": "#3182bd"}
 YEARS_PRINTED = "năm ghi trong nhiệm vụ (years printed)"
@@ -111,7 +117,7 @@ def plan_timeline_chart(plans: Any, targets: Any = None, *, sort: Sequence[str] 
                      alt.Tooltip("target_year:Q", title="Năm mục tiêu (target year)", format="d"),
                      alt.Tooltip("n_targets:Q", title="Số mục tiêu (targets)"),
                      alt.Tooltip("indicators:N", title="Chỉ tiêu (indicators)")]))
-    marks = dict(cs.national_milestones() if milestones is None else milestones)
+    marks = dict(milestone_marks() if milestones is None else milestones)
     ms = pl.DataFrame({"year": list(marks), "programme": list(marks.values())},
                       schema={"year": pl.Int64, "programme": pl.String}).with_columns(
         x=pl.col("year") + 0.5).filter((pl.col("x") >= lo) & (pl.col("x") <= hi)).with_columns(
@@ -253,7 +259,8 @@ def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | Non
     several = len(set(t["province_name_vi"].to_list())) > 1
     printed = pl.col("start_year").is_not_null() | pl.col("end_year").is_not_null()
     t = t.with_columns(
-        agency=pl.col(agency_col), agency_en=cs.text(t, "lead_agency_name_en"),
+        agency=pl.col(agency_col).fill_null("Không giao cơ quan (no agency named)"),
+        agency_en=cs.text(t, "lead_agency_name_en"),
         start=pl.coalesce("start_year", "end_year", "period_start_year"),
         end=pl.coalesce("end_year", "start_year", "period_end_year"),
         years_source=pl.when(printed).then(pl.lit(YEARS_PRINTED)).otherwise(pl.lit(YEARS_FROM_PLAN)),

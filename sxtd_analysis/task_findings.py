@@ -4,8 +4,6 @@ sentences, tested on hand-built frames (tests/test_findings.py)."""
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 from sxtd_analysis.findings import Finding, _in_order, _n
@@ -91,17 +89,6 @@ def led_by_province(agency_tasks: pl.DataFrame, provinces: list[str]) -> list[tu
     return [(name, led.filter(pl.col("province_name_vi") == name)) for name in provinces]
 
 
-def undated_in_narrower_sections(tasks: pl.DataFrame) -> pl.DataFrame:
-    """Tasks that print no year but sit under a heading naming other years than their plan's period (their timing
-    is probably narrower than drawn)."""
-    rows = []
-    for r in tasks.filter(~pl.col("years_printed")).iter_rows(named=True):
-        years = sorted(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", r["section"] or ""))
-        if years and (years[0], years[-1]) != (r["period_start_year"], r["period_end_year"]):
-            rows.append(r)
-    return pl.DataFrame(rows, schema=tasks.schema)
-
-
 def task_findings(tasks: pl.DataFrame, by_agency: pl.DataFrame, links: pl.DataFrame) -> list[Finding]:
     """The key findings about tasks across provinces: how many, who leads most, the busiest coordination link and
     how often partners are collective bodies, tasks without years, tasks past their plan's period."""
@@ -135,12 +122,13 @@ def task_findings(tasks: pl.DataFrame, by_agency: pl.DataFrame, links: pl.DataFr
     if undated:
         n = int(timing["no_years"].sum())
         out.append(Finding("caveat", f"{n} nhiệm vụ không ghi năm và được vẽ theo giai đoạn của kế hoạch: "
-                           f"{listed(undated, sep='; ')}.", f"{_n(n, 'task')} print no year and are drawn over "
-                           f"their plan's period: {listed(undated, sep='; ')}."))
+                           f"{listed(undated, sep='; ', lang='vi')}.",
+                           f"{_n(n, 'task')} print no year and are drawn over their plan's period: "
+                           f"{listed(undated, sep='; ')}."))
     beyond = [r for r in timing.iter_rows(named=True) if r["beyond_period"]]
     if beyond:
         vi = listed([f"{r['province_name_vi']} {r['beyond_period']} (kế hoạch {r['plan_period']}, nhiệm vụ "
-                     f"{r['task_years']})" for r in beyond], sep="; ", limit=LISTED)
+                     f"{r['task_years']})" for r in beyond], sep="; ", limit=LISTED, lang="vi")
         en = listed([f"{r['province_name_vi']} {r['beyond_period']} (plan {r['plan_period']}, tasks "
                      f"{r['task_years']})" for r in beyond], sep="; ", limit=LISTED)
         out.append(Finding("caveat", f"Nhiệm vụ kéo dài quá giai đoạn của kế hoạch: {vi}.",

@@ -29,7 +29,7 @@ from typing import Any
 import polars as pl
 
 from sxtd_analysis.curated import Problem, _row_id
-from sxtd_analysis.schema import TABLES, Field, Table
+from sxtd_analysis.schema import ID_PATTERN, ID_PREFIXES, TABLES, Field, Table, is_identifier
 
 #: name of the Data Docs site we add (the ephemeral context already has `local_site`)
 DOCS_SITE = "sxtd_validation"
@@ -41,15 +41,27 @@ ORDERED_PAIRS = (
     ("line_start", "line_end"),
 )
 #: tables in which every plan must have at least one row, with the word for one row; checked on plans.csv
-EVERY_PLAN_HAS = {"targets": "target", "tasks": "task"}
-#: table -> (condition column, condition value, columns required where the condition holds)
+EVERY_PLAN_HAS = {"targets": "target", "tasks": "task", "plan_registry": "entry"}
+#: table -> [(condition column, condition value, columns required where the condition holds)]; a condition value
+#: of None means "where the condition column is empty"
 REQUIRED_WHEN = {
-    "national_targets": ("is_quantified", True,
-                         ("indicator_code", "value_low", "value_high", "comparator", "unit", "value_as_printed")),
+    "national_targets": [("is_quantified", True,
+                          ("indicator_code", "value_low", "value_high", "comparator", "unit", "value_as_printed"))],
+    "tasks": [("task_kind", "assignment", ("lead_agency_code",))],
+    # a known plan without its text in data/raw stands on its public source alone
+    "plan_registry": [("plan_id", None, ("source_url", "source_kind")),
+                      # a plan without a known issue date is dated by its source: issued by then
+                      ("issued_on", None, ("source_published_on",))],
 }
 #: table -> (condition column, condition value, columns that together must be unique where it holds)
 UNIQUE_WHEN = {
     "national_targets": ("is_quantified", True, ("programme", "milestone_year", "indicator_code")),
+}
+#: table -> (columns that together must be unique, why): a narrower key than the table's primary key
+UNIQUE_TOGETHER = {
+    "task_agencies": (("task_id", "agency_code"), "An agency has one role in a task: it leads or it is a "
+                      "partner, not both."),
+    "current_provinces": (("tile_row", "tile_column"), "No two provinces on one square of the map."),
 }
 
 
@@ -131,6 +143,11 @@ def _known_flag(f: Field) -> str:
     return f"{f.name}__is_known_{f.references.replace('.', '_')}"
 
 
+def _prefix_column(f: str) -> str:
+    """Name of the column that holds an id's part before its first '/' (its plan_id, for the prefix rule)."""
+    return f"{f}__prefix"
+
+
 def _every_plan_flag(table: str) -> str:
     """Name of the plans column that flags whether a plan has at least one row in `table`."""
     return f"plan_id__has_row_in_{table}"
@@ -148,6 +165,8 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
     flags = [_known_flag(f) for f in table.fields if f.references and _present(f.references, frames)]
     every_plan = [t for t in EVERY_PLAN_HAS if _present(f"{t}.plan_id", frames)] if name == "plans" else []
     flags += [_every_plan_flag(t) for t in every_plan]
+    prefixed = [(c, p) for c, p in ID_PREFIXES.items() if {c, p} <= cols]
+    flags += [_prefix_column(c) for c, _p in prefixed]
     rules = [
         Rule(name, "ExpectTableRowCountToBeBetween", {"min_value": 1}, None, "non_empty",
              f"{table.file_name} has at least one row."),
@@ -175,11 +194,24 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
             rules.append(Rule(name, "ExpectColumnValuesToBeBetween",
                               {"column": f.name, "min_value": f.minimum, "max_value": f.maximum}, f.name, "range",
                               f"{f.name} is within {_bounds(f.minimum, f.maximum)}."))
+        if f.pattern:
+            rules.append(Rule(name, "ExpectColumnValuesToMatchRegex", {"column": f.name, "regex": f.pattern},
+                              f.name, "pattern", f"{f.name} matches {f.pattern}."))
+        if is_identifier(f):
+            rules.append(Rule(name, "ExpectColumnValuesToMatchRegex", {"column": f.name, "regex": ID_PATTERN},
+                              f.name, "identifier", f"{f.name} holds only ASCII letters, digits and - _ . / (no "
+                              "spaces, no invisible characters)."))
         if f.references and _present(f.references, frames):
             flag = _known_flag(f)
             rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]},
                               f.name, "reference", f"Every {f.name} is a known {f.references}.",
                               derived=(flag, f.name, f.references)))
+    for column, prefix_of in prefixed:
+        rules.append(Rule(name, "ExpectColumnPairValuesToBeEqual",
+                          {"column_A": _prefix_column(column), "column_B": prefix_of,
+                           "ignore_row_if": "either_value_is_missing"}, column, "id_prefix",
+                          f"{column} starts with its {prefix_of} and '/'.",
+                          derived=(_prefix_column(column), column, prefix_of)))
     for lo, hi in ORDERED_PAIRS:
         if {lo, hi} <= cols:
             rules.append(Rule(name, "ExpectColumnPairValuesAToBeGreaterThanB",
@@ -192,8 +224,7 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
                 rules.append(Rule(name, "ExpectColumnValuesToBeBetween",
                                   {"column": col, "min_value": 0, "max_value": 100}, col, "percent",
                                   f"{col} is within 0-100 where unit is percent.", condition=("unit", "percent")))
-    if name in REQUIRED_WHEN:
-        cond_col, cond_val, required = REQUIRED_WHEN[name]
+    for cond_col, cond_val, required in REQUIRED_WHEN.get(name, []):
         for col in required:
             rules.append(Rule(name, "ExpectColumnValuesToNotBeNull", {"column": col}, col, "required_when",
                               f"{col} is filled where {cond_col} is {_flag(cond_val)}.",
@@ -204,6 +235,10 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
                           "duplicate_key",
                           f"At most one row per ({', '.join(key)}) where {cond_col} is {_flag(cond_val)}.",
                           condition=(cond_col, cond_val)))
+    if name in UNIQUE_TOGETHER:
+        key, why = UNIQUE_TOGETHER[name]
+        rules.append(Rule(name, "ExpectCompoundColumnsToBeUnique", {"column_list": list(key)}, ",".join(key),
+                          "duplicate_key", why))
     for other in every_plan:
         flag = _every_plan_flag(other)
         rules.append(Rule(name, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]}, "plan_id",
@@ -213,6 +248,8 @@ def _table_rules(table: Table, frames: dict[str, pl.DataFrame]) -> list[Rule]:
 
 
 def _flag(value: Any) -> str:
+    if value is None:
+        return "empty"
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
@@ -226,7 +263,9 @@ def with_flags(frame: pl.DataFrame, rules: list[Rule], frames: dict[str, pl.Data
     """The frame with the boolean columns its derived rules check (a missing value counts as known)."""
     flags = []
     for rule in rules:
-        if rule.derived and rule.derived[1] in frame.columns:
+        if rule.kind == "id_prefix" and rule.derived[1] in frame.columns:
+            flags.append(pl.col(rule.derived[1]).str.split("/").list.first().alias(rule.derived[0]))
+        elif rule.derived and rule.derived[1] in frame.columns:
             flag, column, reference = rule.derived
             ref_table, ref_col = reference.split(".")
             flags.append((pl.col(column).is_null() | pl.col(column).is_in(frames[ref_table][ref_col].implode()))
@@ -276,7 +315,8 @@ def _failing_rows(rule: Rule, frame: pl.DataFrame) -> list[int]:
     kw = rule.kwargs
     rows = frame.with_row_index("__row")
     if rule.condition is not None:
-        rows = rows.filter((pl.col(rule.condition[0]) == rule.condition[1]).fill_null(False))
+        column, value = rule.condition
+        rows = rows.filter(pl.col(column).is_null() if value is None else (pl.col(column) == value).fill_null(False))
     expectation = rule.expectation
     if expectation == "ExpectColumnValuesToBeUnique":
         rows = rows.filter(pl.col(kw["column"]).is_not_null())  # missing values are not duplicates
@@ -290,6 +330,11 @@ def _failing_rows(rule: Rule, frame: pl.DataFrame) -> list[int]:
     elif expectation == "ExpectColumnValuesToBeInSet":
         col = pl.col(kw["column"])
         fails = col.is_not_null() & ~col.is_in(kw["value_set"])
+    elif expectation == "ExpectColumnValuesToMatchRegex":
+        col = pl.col(kw["column"])
+        fails = col.is_not_null() & ~col.str.contains(kw["regex"])
+    elif expectation == "ExpectColumnPairValuesToBeEqual":
+        fails = (pl.col(kw["column_A"]) != pl.col(kw["column_B"])).fill_null(False)
     elif expectation == "ExpectColumnValuesToBeBetween":
         col = pl.col(kw["column"])
         fails = pl.lit(False)
@@ -298,6 +343,9 @@ def _failing_rows(rule: Rule, frame: pl.DataFrame) -> list[int]:
         if kw.get("max_value") is not None:
             fails = fails | (col > kw["max_value"])
         fails = fails.fill_null(False)
+    elif expectation == "ExpectColumnValuesToMatchRegex":
+        col = pl.col(kw["column"])
+        fails = col.is_not_null() & ~col.str.contains(kw["regex"])
     elif expectation == "ExpectColumnPairValuesAToBeGreaterThanB":
         a, b = pl.col(kw["column_A"]), pl.col(kw["column_B"])
         fails = ((a < b) if kw.get("or_equal") else (a <= b)).fill_null(False)
@@ -331,7 +379,8 @@ def _expectation(gx, rule: Rule, index: int):
 
     kwargs = dict(rule.kwargs)
     if rule.condition is not None:
-        kwargs["row_condition"] = Column(rule.condition[0]) == rule.condition[1]
+        column, value = rule.condition
+        kwargs["row_condition"] = Column(column).is_null() if value is None else Column(column) == value
     cls = getattr(gx.expectations, rule.expectation)
     return cls(**kwargs, meta={"rule": index}, description=rule.description)
 
@@ -582,14 +631,33 @@ def _describe(rule: Rule, frame: pl.DataFrame, idx: int, value: Any) -> str:
         ref = TABLES[rule.table].field(rule.column).references
         ref_table = ref.split(".")[0]
         return f"{_value(value)} is not a known {ref} (no such row in {ref_table}.csv)"
+    if rule.kind == "identifier":
+        return _identifier_problem(value)
+    if rule.kind == "id_prefix":
+        other = rule.kwargs["column_B"]
+        return f"{_value(value)} does not start with its {other} {_value(frame[other][idx])} and '/'"
     if rule.kind == "range":
         return f"{_value(value)} is outside {_bounds(kw['min_value'], kw['max_value'])}"
+    if rule.kind == "pattern":
+        return f"{_value(value)} does not match {kw['regex']}"
     if rule.kind == "percent":
         return f"a percent of {_value(value)} is outside 0-100"
     if rule.kind == "order":
         hi = kw["column_A"]
         return f"{rule.column} {_value(value)} is above {hi} {_value(frame[hi][idx])}"
     return f"{_value(value)} fails: {rule.description}"
+
+
+def _identifier_problem(value: str) -> str:
+    """Which characters of an id break ID_PATTERN, named (an invisible one cannot be seen in the file)."""
+    import unicodedata
+
+    odd = dict.fromkeys(c for c in value if not (c.isascii() and (c.isalnum() or c in "_./-")))
+    if not odd:
+        return f"{_value(value)} must start with a letter or digit"
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'control character')}" for c in odd)
+    return (f"{_value(value)} holds {names}; an identifier is ASCII letters, digits and - _ . / only (delete the "
+            "character; an invisible one makes ids that look alike differ)")
 
 
 # --- the whole check, as `sxtd validate` runs it ---------------------------------------------------

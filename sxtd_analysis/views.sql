@@ -143,7 +143,7 @@ SELECT j.target_id, j.plan_id, j.province_slug, j.province_name_vi, j.indicator_
 FROM judged AS j
 JOIN verdicts AS v USING (verdict);
 
--- view: tasks_by_agency: Tasks per leading agency and plan (co-leads counted for each), with partner counts and timeline.
+-- view: tasks_by_agency: Tasks per leading agency and plan (co-leads counted for each), with partner counts and timeline; activities that name no agency are not counted.
 -- stored in order: ORDER BY n_tasks DESC, province_name_vi COLLATE vi, agency_code, plan_id
 CREATE VIEW tasks_by_agency AS
 -- Performance: partners counted by a window over each task's rows (no second pass and join on task_id), and
@@ -174,3 +174,75 @@ SELECT g.agency_code, a.name_vi AS agency_name_vi, a.name_en AS agency_name_en, 
 FROM per_plan AS g
 JOIN agencies AS a ON a.agency_code = g.agency_code
 JOIN provinces AS pr ON pr.province_slug = g.province_slug;
+
+-- view: known_plans: Every known SXTD plan document (plan_registry, and any curated plan not yet registered), with the province that issued it, the province it belongs to since 1/7/2025 and the date by which it was issued.
+-- stored in order: ORDER BY known_by_on NULLS LAST, registry_id
+CREATE VIEW known_plans AS
+-- A plan is dated by its issue date, else by the date of the source that reports it (issued by then).
+WITH known AS (
+    SELECT registry_id, province_slug, doc_type, doc_number, issued_on,
+           coalesce(issued_on, source_published_on) AS known_by_on, period_start_year, period_end_year, programme,
+           source_url, source_title, plan_id
+    FROM plan_registry
+    UNION ALL
+    SELECT plan_id, province_slug, doc_type, doc_number, issued_on, issued_on, period_start_year, period_end_year,
+           programme, NULL, raw_file, plan_id
+    FROM plans
+    WHERE plan_id NOT IN (SELECT plan_id FROM plan_registry WHERE plan_id IS NOT NULL)
+)
+SELECT k.registry_id, k.province_slug, pr.name_vi AS province_name_vi, pr.successor_slug, pr.successor_name_vi,
+       k.doc_type, k.doc_number, k.issued_on, k.known_by_on, k.period_start_year, k.period_end_year, k.programme,
+       k.source_url, k.source_title, k.plan_id, k.plan_id IS NOT NULL AS is_curated
+FROM known AS k
+JOIN provinces AS pr USING (province_slug);
+
+-- view: national_coverage: One row per province since 1/7/2025 (34): the former provinces it includes, the SXTD plans known (plan_registry) and curated for them, the latest known plan, and its square on the tile-grid map.
+-- stored in order: ORDER BY province_name_vi COLLATE vi
+CREATE VIEW national_coverage AS
+WITH kp AS (
+    SELECT *, row_number() OVER (PARTITION BY successor_slug
+                                 ORDER BY known_by_on DESC NULLS LAST, period_end_year DESC, registry_id DESC)
+                  AS recency
+    FROM known_plans
+), per_province AS (
+    SELECT successor_slug AS province_slug, count(*) AS n_plans_known, count(plan_id) AS n_plans_curated,
+           count(DISTINCT province_slug) AS n_former_with_plan,
+           list(DISTINCT province_name_vi ORDER BY province_name_vi COLLATE vi) AS former_with_plan_names_vi,
+           list(registry_id ORDER BY known_by_on NULLS LAST, registry_id) AS registry_ids,
+           list(plan_id ORDER BY plan_id) FILTER (WHERE plan_id IS NOT NULL) AS plan_ids,
+           min(known_by_on) AS first_known_on
+    FROM kp
+    GROUP BY successor_slug
+), formers AS (
+    SELECT successor_slug AS province_slug, list(province_slug ORDER BY province_slug) AS former_province_slugs,
+           list(name_vi ORDER BY province_slug) AS former_names_vi, count(*) AS n_former_provinces
+    FROM provinces
+    GROUP BY successor_slug
+), reported AS (
+    SELECT pr.successor_slug AS province_slug, count(*) AS n_reported_targets
+    FROM reported_targets AS t
+    JOIN plan_registry AS r USING (registry_id)
+    JOIN provinces AS pr ON pr.province_slug = r.province_slug
+    GROUP BY pr.successor_slug
+)
+SELECT c.province_slug, c.name_vi AS province_name_vi, c.name_ascii AS province_name_ascii, c.division_type,
+       c.gso_code, c.tile_row, c.tile_column,
+       coalesce(f.former_province_slugs, []::VARCHAR[]) AS former_province_slugs,
+       coalesce(f.former_names_vi, []::VARCHAR[]) AS former_names_vi,
+       coalesce(f.n_former_provinces, 0) AS n_former_provinces,
+       coalesce(a.n_plans_known, 0) AS n_plans_known, coalesce(a.n_plans_curated, 0) AS n_plans_curated,
+       coalesce(a.n_former_with_plan, 0) AS n_former_with_plan,
+       coalesce(a.former_with_plan_names_vi, []::VARCHAR[]) AS former_with_plan_names_vi,
+       CASE WHEN a.n_plans_curated > 0 THEN 'curated' WHEN a.n_plans_known > 0 THEN 'known' ELSE 'none' END
+           AS coverage,
+       coalesce(a.registry_ids, []::VARCHAR[]) AS registry_ids, coalesce(a.plan_ids, []::VARCHAR[]) AS plan_ids,
+       a.first_known_on,
+       l.registry_id AS latest_registry_id, l.doc_number AS latest_doc_number, l.known_by_on AS latest_known_by_on,
+       l.province_name_vi AS latest_issuer_name_vi, l.period_start_year AS latest_period_start_year,
+       l.period_end_year AS latest_period_end_year, l.plan_id AS latest_plan_id,
+       coalesce(r.n_reported_targets, 0) AS n_reported_targets
+FROM current_provinces AS c
+LEFT JOIN formers AS f USING (province_slug)
+LEFT JOIN per_province AS a USING (province_slug)
+LEFT JOIN kp AS l ON l.successor_slug = c.province_slug AND l.recency = 1
+LEFT JOIN reported AS r USING (province_slug);

@@ -28,6 +28,14 @@ class BuildError(CuratedDataError):
     """The curated data failed a check; the database was not replaced."""
 
 
+class PublishError(BuildError):
+    """The data passed its checks but the new database could not be put in place; the old one is untouched."""
+
+    def __init__(self, message: str):
+        self.problems = []
+        ValueError.__init__(self, message)
+
+
 @dataclass
 class BuildResult:
     database: Path
@@ -133,6 +141,8 @@ def build_database(paths: Paths | None = None, *, skip_provenance: bool = False)
     frames, warnings = check_curated(paths, skip_provenance=skip_provenance)
     target = paths.database
     target.parent.mkdir(parents=True, exist_ok=True)
+    warnings += remove_leftovers(target)
+    _refuse_live_writer(target)
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
@@ -166,9 +176,90 @@ def build_database(paths: Paths | None = None, *, skip_provenance: bool = False)
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        _check_readable(tmp, counts)
+        warnings += _remove_stale_wal(target)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        _wal(tmp).unlink(missing_ok=True)
         raise
     return BuildResult(target, digest, counts, time.perf_counter() - started, warnings)
+
+
+# --- what crashed writers and killed builds leave behind ----------------------------------------------
+
+
+def _wal(database: Path) -> Path:
+    return database.with_name(f"{database.name}.wal")
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_leftovers(database: Path) -> list[Problem]:
+    """Remove the temporary files (and their WALs) of builds that were killed; one warning each.
+
+    A build writes `<database>.tmp-<pid>` and renames it into place; a build killed before the rename
+    leaves that file. Files of a build whose process still runs are left alone.
+    """
+    pattern = re.compile(re.escape(database.name) + r"\.tmp-(\d+)(?:\.wal)?")
+    removed = []
+    for path in sorted(database.parent.glob(f"{database.name}.tmp-*")):
+        match = pattern.fullmatch(path.name)
+        if not match or int(match[1]) == os.getpid() or _is_running(int(match[1])):
+            continue
+        size = path.stat().st_size
+        path.unlink(missing_ok=True)
+        removed.append(Problem(str(path), f"removed ({size / 1e6:.1f} MB): left by a build that was killed "
+                               f"(process {match[1]} no longer runs)", check="build", level="warning"))
+    return removed
+
+
+def _refuse_live_writer(database: Path) -> None:
+    """BuildError if another process holds the database open for writing (its WAL would follow the new file)."""
+    import duckdb
+
+    if not database.is_file():
+        return
+    try:
+        duckdb.connect(str(database), read_only=True).close()
+    except duckdb.Error as err:
+        if "Could not set lock" not in str(err):
+            return  # not a database, a stale WAL...: it is replaced all the same
+        pid = re.search(r"\(PID (\d+)\)", str(err))
+        holder = f"process {pid[1]}" if pid else "another process"
+        raise PublishError(f"{database} is open for writing by {holder}; close that program (or wait for it to "
+                           "finish) and build again") from None
+
+
+def _remove_stale_wal(database: Path) -> list[Problem]:
+    """Remove the WAL a crashed writer left beside the old database: beside the new one it makes every read fail."""
+    wal = _wal(database)
+    if not wal.exists():
+        return []
+    wal.unlink()
+    return [Problem(str(wal), "removed: left by a DuckDB client that wrote to the old database and did not close "
+                    "it; the new database replaces what it held", check="build", level="warning")]
+
+
+def _check_readable(database: Path, counts: dict[str, int]) -> None:
+    """Open the new file as readers will (`api.connect`) and count a table: BuildError if that fails."""
+    from sxtd_analysis.queries import DatabaseUnreadableError, connect
+
+    try:
+        con = connect(database)
+    except DatabaseUnreadableError as err:
+        raise PublishError(f"the new database cannot be read back: {err}") from None
+    try:
+        n = con.execute("SELECT count(*) FROM targets").fetchall()[0][0]
+    finally:
+        con.close()
+    if n != counts.get("targets"):
+        raise PublishError(f"the new database {database} reads back {n} targets, not {counts.get('targets')}")

@@ -6,6 +6,9 @@ import csv
 import hashlib
 import importlib.util
 import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -37,3 +40,26 @@ def synthetic_module() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@contextmanager
+def writer_holding(database: Path):
+    """Another process that holds `database` open for writing (as a DuckDB client would) until the block ends;
+    yields its pid."""
+    code = ("import sys, duckdb; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()")
+    process = subprocess.Popen([sys.executable, "-c", code, str(database)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        yield process.pid
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def crash_a_writer(database: Path) -> None:
+    """A DuckDB client that writes to `database` and is killed before it checkpoints: leaves `<database>.wal`."""
+    code = ("import os, sys, duckdb; con = duckdb.connect(sys.argv[1]); con.execute(\"SET checkpoint_threshold = "
+            "'1GB'\"); con.execute('CREATE TABLE scratch AS SELECT 1 AS x'); os._exit(9)")
+    subprocess.run([sys.executable, "-c", code, str(database)], check=False)
+    assert Path(f"{database}.wal").exists()

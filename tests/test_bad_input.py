@@ -12,11 +12,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 import shutil
 import stat
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +29,9 @@ from click.testing import CliRunner
 
 from sxtd_analysis.cli import main
 from sxtd_analysis.config import ENV_VARS, get_paths
+from sxtd_analysis.schema import TABLES
 from sxtd_analysis.warehouse import BuildError, build_database
+from tests.helpers import crash_a_writer, writer_holding
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -278,6 +284,80 @@ def raw_file_changed(root):
     return Where(path.name, line)
 
 
+def _edited_copy_outside(root: Path, where: Path) -> None:
+    """An edited copy of Đồng Tháp's plan at `where` (outside data/raw), with a made-up 99 %."""
+    original = root / "data" / "raw" / "dong-thap_kh-2023.txt"
+    where.write_text(original.read_text(encoding="utf-8").replace("80% các khu", "99% các khu"), encoding="utf-8")
+
+
+def _point_dong_thap_at(root: Path, raw_file: str) -> Where:
+    where = edit_cell(root, "plans", "dong-thap_kh-2023", "raw_file", lambda _: raw_file)
+    edit_cell(root, "targets", T02, "value_low", lambda _: "99")
+    edit_cell(root, "targets", T02, "value_high", lambda _: "99")
+    edit_cell(root, "targets", T02, "value_as_printed", lambda _: "99%")
+    edit_cell(root, "targets", T02, "quote", lambda q: q.replace("80%", "99%", 1))
+    return where
+
+
+def raw_file_up_and_out(root):
+    _edited_copy_outside(root, root / "evil.txt")
+    return _point_dong_thap_at(root, "../../evil.txt")
+
+
+def raw_file_absolute(root):
+    _edited_copy_outside(root, root / "evil.txt")
+    return _point_dong_thap_at(root, str(root / "evil.txt"))
+
+
+def raw_file_not_in_manifest(root):
+    _edited_copy_outside(root, root / "data" / "raw" / "dong-thap_kh-2023-edited.txt")
+    return _point_dong_thap_at(root, "dong-thap_kh-2023-edited.txt")
+
+
+def zero_width_space_in_id(root):
+    where = edit_cell(root, "targets", T02, "target_id", lambda v: v.replace("/t02", "/t\u200b02"))
+    return Where(where.file, where.line, "dong-thap_kh-2023/t\u200b02")
+
+
+def id_prefix_not_its_plan(root):
+    where = edit_cell(root, "targets", T02, "target_id", lambda _: "ha-tinh_kh-484-2020/t99")
+    return Where(where.file, where.line, "ha-tinh_kh-484-2020/t99")
+
+
+def _rewrite_raw(root, name: str, data: bytes) -> Path:
+    """Replace a raw text and record its new sha256 in the manifest (as someone who 'updated' it would)."""
+    path = root / "data" / "raw" / name
+    path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    path.write_bytes(data)
+    manifest = root / "data" / "raw" / "manifest.csv"
+    rows = _read(manifest)
+    row = next(r for r in rows if r[0] == name)
+    row[rows[0].index("sha256")] = _sha256(path)
+    _write(manifest, rows)
+    return path
+
+
+def raw_text_in_windows_1258(root):
+    path = root / "data" / "raw" / "ha-tinh_kh-484-2020.txt"
+    _rewrite_raw(root, path.name, to_cp1258(path.read_text(encoding="utf-8")))
+    plans = _read(_curated(root, "plans"))
+    line = next(i for i, row in enumerate(plans, start=1) if row[0] == "ha-tinh_kh-484-2020")
+    return Where("plans.csv", line, "ha-tinh_kh-484-2020")
+
+
+def manifest_not_utf8(root):
+    manifest = root / "data" / "raw" / "manifest.csv"
+    manifest.write_bytes(to_cp1258(manifest.read_text(encoding="utf-8")))
+    return Where("manifest.csv")
+
+
+def curated_path_is_a_folder(root):
+    path = _curated(root, "budgets")
+    path.unlink()
+    path.mkdir()
+    return Where("budgets.csv")
+
+
 @dataclass(frozen=True)
 class Case:
     breaks: Callable[[Path], Where]
@@ -309,11 +389,32 @@ CASES = {
     "empty file": Case(empty_file, r"the file is empty"),
     "header only": Case(header_only, r"has no rows; every curated table needs at least one"),
     "semicolon-delimited": Case(semicolons, r"uses ';' as delimiter; curated files are comma-separated"),
-    "truncated row": Case(truncated_row, r"has 4 field\(s\), the header has 15 \(truncated or unquoted comma\?\)"),
+    "truncated row": Case(truncated_row, rf"has 4 field\(s\), the header has {len(TABLES['tasks'].fields)} "
+                                         r"\(truncated or unquoted comma\?\)"),
     "file cut short": Case(truncated_file, r"is not valid CSV \(unexpected end of data\)"),
     "missing file": Case(missing_file, r"file is missing"),
     "raw file changed": Case(raw_file_changed, r"has changed: sha256 is [0-9a-f]{64}, the manifest \(line \d+\) "
                              r"records [0-9a-f]{64}; raw files are immutable"),
+    # issue 16: the gate reads only bare file names listed in the manifest, in data/raw
+    "raw_file points up and out of data/raw": Case(raw_file_up_and_out, r"raw_file '\.\./\.\./evil\.txt' must be a "
+                                                   r"bare file name in data/raw \(no folder, no '\.\.', not an "
+                                                   r"absolute path\)"),
+    "raw_file is an absolute path": Case(raw_file_absolute, r"raw_file '/.*/evil\.txt' must be a bare file name in "
+                                         r"data/raw"),
+    "raw_file not in the manifest": Case(raw_file_not_in_manifest, r"raw_file 'dong-thap_kh-2023-edited\.txt' is "
+                                         r"not listed in data/raw/manifest\.csv; add its row \(with its sha256\)"),
+    "raw text in Windows-1258, manifest updated": Case(raw_text_in_windows_1258, r"the raw text cannot be read: "
+                                                       r".*ha-tinh_kh-484-2020\.txt: line \d+ is not UTF-8; the "
+                                                       r"file looks like Windows-1258"),
+    "manifest not in UTF-8": Case(manifest_not_utf8, r"manifest\.csv.*line \d+ is not UTF-8; the file looks like "
+                                  r"Windows-1258"),
+    "curated path is a folder": Case(curated_path_is_a_folder, r"budgets\.csv.*is a folder, not a file; put the "
+                                     r"table's CSV file in its place"),
+    # ids: one rule (schema.ID_PATTERN, ID_PREFIXES), enforced by both engines
+    "zero-width space in an id": Case(zero_width_space_in_id, r"holds U\+200B ZERO WIDTH SPACE; an identifier is "
+                                      r"ASCII letters, digits and - _ \. / only"),
+    "id prefix is not its plan_id": Case(id_prefix_not_its_plan, r"'ha-tinh_kh-484-2020/t99' does not start with "
+                                         r"its plan_id 'dong-thap_kh-2023' and '/'"),
 }
 
 
@@ -382,3 +483,145 @@ def test_validate_data_dir_option_checks_another_folder(project, tmp_path):
     assert result.exit_code == 1
     assert "value_low 5 is above value_high 2" in result.output
     assert str(other / "targets.csv") in result.output or "other/targets.csv" in result.output
+
+
+# --- the command line against hostile SQL, crashed processes and bad places (issue 16) ------------------
+#
+# Each case prepares the project copy, runs one command and asserts its exit code, that no traceback is
+# printed, the reason, and that no file changed except those the case expects (`changes`).
+
+
+@dataclass
+class Env:
+    """What a case prepares in: the project copy, processes to stop afterwards, the writer's pid if any."""
+
+    root: Path
+    stack: ExitStack
+    pid: int | None = None
+
+
+@dataclass(frozen=True)
+class CliCase:
+    #: prepares the project and returns the command's arguments
+    prepare: Callable[[Env], list[str]]
+    #: regular expression the output must match ({pid} is the writer's process id)
+    reason: str
+    exit_code: int = 1
+    #: files (relative to the project) that the command is expected to change or remove
+    changes: tuple[str, ...] = ()
+
+
+def _not_duckdb(root: Path) -> None:
+    (root / "data" / "sxtd.duckdb").write_bytes(b"SQLite format 3\0 not a DuckDB file\n")
+
+
+def _db_folder(root: Path) -> None:
+    database = root / "data" / "sxtd.duckdb"
+    database.unlink()
+    database.mkdir()
+
+
+def _hold(env: Env) -> None:
+    env.pid = env.stack.enter_context(writer_holding(env.root / "data" / "sxtd.duckdb"))
+
+
+def _stale_wal(root: Path) -> None:
+    """What the old build did: a crashed writer's WAL, then a new database renamed in beside it."""
+    database = root / "data" / "sxtd.duckdb"
+    crash_a_writer(database)
+    other = root / "other" / "sxtd.duckdb"
+    build_database(get_paths(root=root, database=other))
+    os.replace(other, database)
+
+
+def _killed_build(root: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (root / "data" / f"sxtd.duckdb.tmp-{dead.pid}").write_bytes(b"\0" * 2_000_000)
+
+
+_PROVINCE = ["report", "--province", "Đồng Tháp"]
+CLI_CASES = {
+    "EXPLAIN ANALYZE COPY over a curated file": CliCase(
+        lambda env: ["sql", f"EXPLAIN ANALYZE COPY (SELECT 1 AS x) TO '{env.root}/data/curated/targets.csv'"],
+        r"refused: EXPLAIN COPY statements are not allowed; the database is read-only"),
+    "EXPLAIN ANALYZE COPY over the database": CliCase(
+        lambda env: ["sql", f"EXPLAIN ANALYZE COPY targets TO '{env.root}/data/sxtd.duckdb'"],
+        r"refused: EXPLAIN COPY statements are not allowed"),
+    "read_text of /etc/passwd": CliCase(
+        lambda env: ["sql", "SELECT * FROM read_text('/etc/passwd')"],
+        r"refused: `sxtd sql` reads only the database, not other files, URLs or extensions; to join a file of "
+        r"your own, give it with --file NAME=FILE"),
+    "read_csv of a URL (would install an extension)": CliCase(
+        lambda env: ["sql", "SELECT * FROM read_csv('https://example.com/x.csv')"],
+        r"refused: `sxtd sql` reads only the database"),
+    "database is not a DuckDB file (sql)": CliCase(
+        lambda env: [_not_duckdb(env.root), "sql", "SELECT 1"][1:],
+        r"data/sxtd\.duckdb is not a DuckDB database .*; rebuild it with `sxtd build`"),
+    "database is not a DuckDB file (report)": CliCase(
+        lambda env: [_not_duckdb(env.root), *_PROVINCE][1:],
+        r"data/sxtd\.duckdb is not a DuckDB database"),
+    "database is a folder (sql)": CliCase(
+        lambda env: [_db_folder(env.root), "sql", "SELECT 1"][1:],
+        r"sxtd\.duckdb is a folder, not a DuckDB file; give the database file with --db or SXTD_DB"),
+    "database held by a writer (sql)": CliCase(
+        lambda env: [_hold(env), "sql", "SELECT 1"][1:],
+        r"data/sxtd\.duckdb is open for writing by process {pid}; close that program \(or wait for it to finish\)"),
+    "database held by a writer (report)": CliCase(
+        lambda env: [_hold(env), *_PROVINCE][1:],
+        r"data/sxtd\.duckdb is open for writing by process {pid}"),
+    "database held by a writer (build)": CliCase(
+        lambda env: [_hold(env), "build"][1:],
+        r"build refused, .*data/sxtd\.duckdb is open for writing by process {pid}; close that program .* and build "
+        r"again"),
+    "stale WAL beside a new database (sql)": CliCase(
+        lambda env: [_stale_wal(env.root), "sql", "SELECT 1"][1:],
+        r"data/sxtd\.duckdb\.wal was left by a DuckDB client that wrote to the database and did not close it; run "
+        r"`sxtd build`"),
+    "stale WAL beside the database (build removes it)": CliCase(
+        lambda env: [_stale_wal(env.root), "build"][1:],
+        r"sxtd\.duckdb\.wal removed: left by a DuckDB client .*\nbuilt .*sxtd\.duckdb", exit_code=0,
+        changes=("data/sxtd.duckdb", "data/sxtd.duckdb.wal")),
+    "a killed build's temporary file (build removes it)": CliCase(
+        lambda env: [_killed_build(env.root), "build"][1:],
+        r"sxtd\.duckdb\.tmp-\d+ removed \(2\.0 MB\): left by a build that was killed", exit_code=0,
+        changes=("data/sxtd.duckdb", "data/sxtd.duckdb.tmp-")),
+    "report --out into a read-only folder": CliCase(
+        lambda env: [*_PROVINCE, "--out", "/sys/kernel"],
+        r"--out /sys/kernel: cannot write in /sys/kernel \(Permission denied\); give a folder you can write to"),
+    "report --out under a file": CliCase(
+        lambda env: [*_PROVINCE, "--out", str(env.root / "data" / "raw" / "manifest.csv" / "reports")],
+        r"--out .*manifest\.csv/reports: part of .*manifest\.csv/reports is a file, not a folder; give a folder"),
+    "report --out into /proc": CliCase(
+        lambda env: [*_PROVINCE, "--out", "/proc/sxtd-reports"],
+        r"--out /proc/sxtd-reports: cannot write in /proc/sxtd-reports \(No such file or directory\)"),
+    "sql --output under a file": CliCase(
+        lambda env: ["sql", "SELECT 1", "--output", str(env.root / "data" / "sxtd.duckdb" / "x.csv")],
+        r"--output .*sxtd\.duckdb/x\.csv: .*sxtd\.duckdb is a file, not a folder; give a folder"),
+    "export --out under a file": CliCase(
+        lambda env: ["export", "--format", "xlsx", "--out", str(env.root / "data" / "sxtd.duckdb" / "x")],
+        r"--out .*sxtd\.duckdb/x: part of .*sxtd\.duckdb/x is a file, not a folder"),
+}
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): _sha256(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", list(CLI_CASES))
+def test_cli_ends_in_a_clear_message(project, name):
+    case = CLI_CASES[name]
+    with ExitStack() as stack:
+        env = Env(project, stack)
+        args = case.prepare(env)
+        before = _files(project)
+        result = CliRunner().invoke(main, ["--root", str(project), *args])
+        after = _files(project)
+    output = result.output
+    assert result.exit_code == case.exit_code, output
+    assert result.exception is None or isinstance(result.exception, SystemExit), output
+    assert "Traceback" not in output
+    reason = case.reason.replace("{pid}", str(env.pid))
+    assert re.search(reason, output), f"reason {reason!r} not in:\n{output}"
+    changed = {f for f in set(before) | set(after) if before.get(f) != after.get(f)}
+    assert {f for f in changed if not f.startswith(case.changes or ("\0",))} == set(), changed

@@ -297,9 +297,28 @@ UNSEEN_TASKS = [  # section, number, lead code, lead as printed, output, start, 
     ("I. NHIỆM VỤ GIAI ĐOẠN 2024-2025", "3", "donre", "Sở Tài nguyên và Môi trường", "Mô hình", "2024", "2025", "",
      96),
     ("II. NHIỆM VỤ GIAI ĐOẠN 2026-2030", "1", "dof", "Sở Tài chính", "Văn bản hướng dẫn", "2026", "2030", "", 103),
-    ("II. NHIỆM VỤ GIAI ĐOẠN 2026-2030", "2", "", "Sở Du lịch", "Sản phẩm du lịch", "2026", "2030", "", 110),
+    ("II. NHIỆM VỤ GIAI ĐOẠN 2026-2030", "2", "so_du_lich", "Sở Du lịch", "Sản phẩm du lịch", "2026", "2030", "",
+     110),
     ("II. NHIỆM VỤ GIAI ĐOẠN 2026-2030", "3", "iz_board", "Ban Quản lý các Khu công nghiệp tỉnh",
      "Doanh nghiệp được hỗ trợ", "", "", "Thường xuyên", 117),
+]
+
+UNSEEN_TASK_AGENCIES = [  # task, agency, role, as printed: each cell of the two agency columns, split
+    ("T-01", "doit", "lead", "Sở Công Thương"),
+    ("T-01", "provincial_agencies", "partner", "Các Sở, ban, ngành"),
+    ("T-01", "district_committees", "partner", "UBND các huyện, thị xã, thành phố"),
+    ("T-02", "radio_tv", "lead", "Đài Phát thanh và Truyền hình tỉnh"),
+    ("T-02", "docst", "partner", "Sở Văn hóa, Thể thao và Du lịch"),  # its commas do not cut it
+    ("T-02", "provincial_newspaper", "partner", "Báo tỉnh"),
+    ("T-03", "donre", "lead", "Sở Tài nguyên và Môi trường"),
+    ("T-03", "district_committees", "partner", "UBND các huyện, thị xã, thành phố"),
+    ("T-04", "dof", "lead", "Sở Tài chính"),
+    ("T-04", "provincial_agencies", "partner", "Các Sở, ban, ngành"),
+    ("T-05", "so_du_lich", "lead", "Sở Du lịch"),  # no alias: a new agency, named from the glossary
+    ("T-05", "district_committees", "partner", "UBND các huyện, thị xã, thành phố"),
+    ("T-05", "enterprises", "partner", "các doanh nghiệp du lịch"),  # a group printed a new way
+    ("T-06", "iz_board", "lead", "Ban Quản lý các Khu công nghiệp tỉnh"),
+    ("T-06", "dost", "partner", "Sở Khoa học và Công nghệ"),
 ]
 
 
@@ -381,6 +400,12 @@ def test_unseen_plan_tasks_and_header(variant, unseen_text, tmp_path):
                                 "vững giai đoạn 2024-2030 trên địa bàn tỉnh Phú Lâm")
     assert any("'Phú Lâm'" in w and "provinces.csv" in w for w in draft.warnings)  # fictional: flagged
     assert any("'Sở Du lịch' matches no alias" in w for w in draft.warnings)
+    assert [(r["task_id"][-4:], r["agency_code"], r["role"], r["as_printed"]) for r in draft.task_agencies] == \
+        UNSEEN_TASK_AGENCIES
+    assert [(a["agency_code"], a["name_vi"], a["name_en"], a["kind"]) for a in draft.agencies] == [
+        ("so_du_lich", "Sở Du lịch", "Department of Tourism", "province_department")]
+    assert [(a["alias"], a["agency_code"]) for a in draft.aliases] == [
+        ("Sở Du lịch", "so_du_lich"), ("các doanh nghiệp du lịch", "enterprises")]
 
 
 def test_second_unseen_plan_with_other_conventions():
@@ -497,13 +522,16 @@ def test_cp1258_message_says_what_to_do(unseen_text, tmp_path):
     assert "Convert it to Unicode UTF-8" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_cli_writes_the_four_drafts(tmp_path):
+def test_cli_writes_the_drafts_and_the_review_page(tmp_path):
     out = tmp_path / "drafts"
     result = CliRunner().invoke(main, ["extract", str(UNSEEN), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "14 target(s)" in result.output and "6 task(s)" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["manifest_draft.csv", "plan_draft.csv", "targets_draft.csv",
-                                                     "tasks_draft.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "agencies_draft.csv", "agency_aliases_draft.csv", "budgets_draft.csv", "manifest_draft.csv", "plan_draft.csv",
+        "plan_registry_draft.csv", "qualitative_objectives_draft.csv", "review.html", "targets_draft.csv",
+        "task_agencies_draft.csv",
+        "tasks_draft.csv"]
     header = (out / "targets_draft.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header == TABLES["targets"].column_names + ["indicator_confidence", "reason"]
     assert (out / "tasks_draft.csv").read_text(encoding="utf-8").splitlines()[0].endswith("lead_agency_as_printed")

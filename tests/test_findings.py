@@ -167,7 +167,7 @@ def test_task_timing_per_province(tasks):
     got = tf.task_timing(tasks).select("province_name_vi", "n_tasks", "years_printed", "no_years", "recurring",
                                         "plan_period", "task_years", "beyond_period").rows()
     assert got == [("Ấp", 3, 1, 2, 1, "2021–2025", "2021–2025", 0), ("Bắc", 1, 1, 0, 0, "2019–2020", "2019–2030", 1)]
-    narrower = tf.undated_in_narrower_sections(tasks)
+    narrower = f.undated_in_narrower_sections(tasks)
     assert narrower["task_id"].to_list() == ["a/2"]
 
 
@@ -178,3 +178,18 @@ def test_lead_summary_and_agency_share(tasks):
     assert tf.lead_summary(tasks, by_agency).rows() == [("Ấp", 3, 2, "CT", 2, 67.0), ("Bắc", 1, 1, "CT", 1, 100.0)]
     doit = pl.DataFrame({"province_name_vi": ["Ấp", "Ấp", "Bắc"], "role": ["lead", "partner", "partner"]})
     assert tf.agency_share(tasks, doit).rows() == [("Ấp", 3, 1, 1, 33.0), ("Bắc", 1, 0, 1, 0.0)]
+
+
+def test_listed_counts_the_rest_in_the_readers_language():
+    from sxtd_analysis.formatting import listed
+
+    assert listed(["a", "b", "c"], limit=2) == "a, b, and 1 more"
+    assert listed(["a", "b", "c"], sep="; ", limit=2, lang="vi") == "a; b; và 1 mục khác"
+    assert listed(["a", "b"], limit=2, lang="vi") == "a, b"
+
+
+def test_verdict_summary_counts_each_verdict_present_in_order():
+    a = _alignment([{"verdict": "interim"}, {"verdict": "stricter"}, {"verdict": "interim"}])
+    got = f.verdict_summary(a, verdicts=CODEBOOK)
+    assert (got.vi, got.en) == ("So với chương trình quốc gia: vi-stricter 1; vi-interim 2.",
+                                "Against the national programme: en-stricter 1; en-interim 2.")

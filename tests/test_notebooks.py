@@ -241,7 +241,8 @@ def test_province_profile_stays_readable_at_national_scale(national_db, jupyter_
     html = "".join(_outputs(c, "text/html") for c in _code_cells(nb))
     assert re.search(rf"The timeline draws the tasks of the latest \d+ plan\(s\); the table lists every task. "
                      rf"\(\d+ of {n_tasks}\)", html)
-    assert re.search(r"; and \d+ more</td>", html)  # the other provinces in a position row: the first ones, counted
+    # the other provinces in a position row: the first ones, counted
+    assert re.search(r"; và \d+ mục khác</td>", html)
     assert "targets on" in html and "into one cell" in html  # combined matrix cells are noted
     assert "more quotes" in html or "trích dẫn khác" in html  # crowded matrix cells are cut, and say so
 
@@ -261,6 +262,7 @@ def test_comparison_stays_readable_at_national_scale(national_db, jupyter_env, t
     assert "Each bar spans one province&#x27;s targets at one national milestone." in html
     assert re.search(r"<em>200 of \d+ rows shown\.</em>", html)
     assert re.search(r"Stricter than national \(\d+ targets\): .+; and \d+ more\.", html)
+    assert re.search(r"Cao hơn mốc quốc gia \(\d+ mục tiêu\): .+; và \d+ mục khác\.", html)
     assert f"set {n_targets} quantified targets" in html
 
 

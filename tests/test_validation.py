@@ -200,6 +200,7 @@ def _line(frames, table, key, row_id) -> int:
 T02, T03, T04, T06, T07 = (f"dong-thap_kh-2023/t0{i}" for i in (2, 3, 4, 6, 7))
 OBJECTIVE = "ha-tinh_kh-484-2020/q01"
 DROPPED_PLAN = "thai-nguyen_kh-93-2019"
+LEADLESS, BOTH_ROLES = "ha-tinh_kh-484-2020/I-02", "ha-tinh_kh-484-2020/I-03"
 
 
 @pytest.fixture(scope="module")
@@ -220,6 +221,11 @@ def broken_frames(frames) -> tuple[dict[str, pl.DataFrame], dict]:
     f["task_agencies"] = f["task_agencies"].filter(pl.col("task_id").is_in(f["tasks"]["task_id"].implode()))
     f["task_agencies"] = pl.concat([f["task_agencies"], f["task_agencies"].head(1).with_columns(
         _line=pl.lit(9999, dtype=pl.Int32))])
+    f["tasks"] = _set(f["tasks"], "task_id", LEADLESS, lead_agency_code=None)  # an assignment names its lead
+    lead_row = f["task_agencies"].filter(task_id=BOTH_ROLES, role="lead")
+    f["task_agencies"] = pl.concat([f["task_agencies"], lead_row.with_columns(  # and again as partner
+        role=pl.lit("partner"), _line=pl.lit(9998, dtype=pl.Int32))])
+    lead_line, lead_code = lead_row["_line"].item(), lead_row["agency_code"].item()
     f["agencies"] = _set(f["agencies"], "agency_code", "doit", kind="ministry")
     f["qualitative_objectives"] = _set(f["qualitative_objectives"], "objective_id", OBJECTIVE, target_year=2099)
     quantified = f["national_targets"].filter(pl.col("is_quantified"))["national_target_id"][0]
@@ -251,6 +257,17 @@ def broken_frames(frames) -> tuple[dict[str, pl.DataFrame], dict]:
                                f"plan '{DROPPED_PLAN}' has no row in tasks.csv; every plan needs at least one task"),
         "compound key": ("task_agencies.csv", 9999, ta_id, "task_id,agency_code,role",
                          "expect_compound_columns_to_be_unique", "duplicate key (task_id, agency_code, role) = ("),
+        "required where assignment": ("tasks.csv", _line(frames, "tasks", "task_id", LEADLESS), LEADLESS,
+                                      "lead_agency_code", "expect_column_values_to_not_be_null",
+                                      "is empty, but it is required where task_kind is assignment"),
+        "lead and partner": ("task_agencies.csv", 9998, f"{BOTH_ROLES}/{lead_code}/partner", "task_id,agency_code",
+                             "expect_compound_columns_to_be_unique",
+                             f"duplicate key (task_id, agency_code) = ('{BOTH_ROLES}', '{lead_code}'); also on line "
+                             f"{lead_line}"),
+        "lead and partner, the lead's row": ("task_agencies.csv", lead_line, f"{BOTH_ROLES}/{lead_code}/lead",
+                                             "task_id,agency_code", "expect_compound_columns_to_be_unique",
+                                             f"duplicate key (task_id, agency_code) = ('{BOTH_ROLES}', "
+                                             f"'{lead_code}'); also on line 9998"),
         "allowed value": ("agencies.csv", _line(frames, "agencies", "agency_code", "doit"), "doit", "kind",
                           "expect_column_values_to_be_in_set", "'ministry' is not one of province_department"),
         "year range": ("qualitative_objectives.csv", _line(frames, "qualitative_objectives", "objective_id", OBJECTIVE),
@@ -307,7 +324,8 @@ def test_each_engine_on_null_and_conditional_rows(engine):
 @pytest.mark.parametrize("case", [
     "low above high", "percent", "unknown indicator", "required", "duplicate id", "start after end",
     "line_start after line_end", "plan without tasks", "compound key", "allowed value", "year range",
-    "required where quantified", "empty table",
+    "required where quantified", "empty table", "required where assignment", "lead and partner",
+    "lead and partner, the lead's row",
 ])
 def test_broken_frames_fail_with_located_problems(broken, case):
     report, expected = broken
@@ -347,6 +365,36 @@ def test_small_hand_built_frames(engine):
     }
     assert all(p.line is None and p.file == str(Path("somewhere") / "agencies.csv") for p in report.problems)
     assert report.tables == ["agencies"] and not report.success
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_an_assignment_needs_its_lead_an_activity_names_none(engine, frames):
+    activity, assignment = "dong-thap_kh-2023/III-02-a", "dong-thap_kh-2023/V-05-a"
+    tasks = frames["tasks"].filter(pl.col("task_id").is_in([activity, assignment]))
+    assert tasks["task_kind"].to_list() == ["activity", "assignment"] and tasks["lead_agency_code"][0] is None
+    report = ENGINES[engine]({"tasks": _set(tasks, "task_id", assignment, lead_agency_code=None)}, CURATED)
+    assert [(p.row_id, p.column, p.check, p.message) for p in report.problems] == [
+        (assignment, "lead_agency_code", "expect_column_values_to_not_be_null",
+         "is empty, but it is required where task_kind is assignment")]
+    assert ENGINES[engine]({"tasks": tasks}, CURATED).success
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_an_agency_cannot_lead_a_task_and_be_its_partner(engine):
+    frame = pl.DataFrame({
+        "task_id": ["t", "t", "t", "u"],
+        "agency_code": ["doit", "doit", "dof", "doit"],
+        "role": ["lead", "partner", "partner", "partner"],
+        "as_printed": ["Sở Công Thương", "Sở Công Thương", "Sở Tài chính", "Sở Công Thương"],
+        "_line": pl.Series([2, 3, 4, 5], dtype=pl.Int32),
+    })
+    report = ENGINES[engine]({"task_agencies": frame}, CURATED)
+    assert sorted((p.line, p.row_id, p.column, p.check, p.message) for p in report.problems) == [
+        (2, "t/doit/lead", "task_id,agency_code", "expect_compound_columns_to_be_unique",
+         "duplicate key (task_id, agency_code) = ('t', 'doit'); also on line 3"),
+        (3, "t/doit/partner", "task_id,agency_code", "expect_compound_columns_to_be_unique",
+         "duplicate key (task_id, agency_code) = ('t', 'doit'); also on line 2"),
+    ]
 
 
 @pytest.mark.parametrize("engine", list(ENGINES))
