@@ -280,15 +280,19 @@ def dictionary(ctx: click.Context, check: bool) -> None:
 @click.option("--if-changed", is_flag=True,
               help="With --all: do nothing unless the curated data, the notebooks or the package changed "
                    "since the last successful run (for cron/systemd timers).")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Also print each report to <name>.pdf beside it (A4), with a headless Chromium "
+                   "(apt-get install chromium).")
 @click.pass_context
 def report(ctx: click.Context, provinces: tuple[str, ...], render_everything: bool, out_dir: Path | None,
-           jobs: int | None, if_changed: bool) -> None:
+           jobs: int | None, if_changed: bool, pdf: bool) -> None:
     """Render HTML reports from the notebooks with papermill: one province, or all of them.
 
     Each report runs notebooks/province_profile.ipynb for one province (`--province "Ha Tinh"`), hides the
     code, says when and from which data version (curated hash) it was made, and works offline, alone.
     `--all` also renders the comparison (notebooks/02-compare-targets.ipynb) and index.html. A failing
     notebook does not stop the others: its executed copy is kept in <out>/failed/ and the exit code is 1.
+    `--pdf` prints every report rendered (and the index) to a PDF beside it.
     """
     from sxtd_analysis.provinces import UnknownProvinceError
     from sxtd_analysis.queries import DatabaseMissingError, DatabaseUnreadableError
@@ -298,6 +302,11 @@ def report(ctx: click.Context, provinces: tuple[str, ...], render_everything: bo
         raise click.UsageError("give --province NAME (one or more) or --all")
     if if_changed and not render_everything:
         raise click.UsageError("--if-changed goes with --all")
+    if pdf:
+        from sxtd_analysis.printing import INSTALL_HINT, chromium_path
+
+        if chromium_path() is None:  # before any notebook runs
+            raise UserError(INSTALL_HINT)
     paths = _paths(ctx)
     out_dir = out_dir or paths.reports_dir
     _connect(ctx).close()  # an unreadable database is one line here, not a failure in every notebook
@@ -329,6 +338,17 @@ def report(ctx: click.Context, provinces: tuple[str, ...], render_everything: bo
         return
     for line in summary_lines(summary):
         click.echo(line, err=line.startswith("FAILED"))
+    if pdf:
+        from sxtd_analysis.printing import ChromiumMissing, print_pdfs
+
+        pages = [r.html for r in summary.rendered if r.html is not None]
+        if summary.index is not None:
+            pages.append(summary.index)
+        try:
+            for written in print_pdfs(pages):
+                click.echo(f"printed {written}")
+        except ChromiumMissing as err:
+            raise UserError(str(err)) from None
     if not summary.ok:
         raise UserError(f"{len(summary.failed)} of {len(summary.results)} reports failed; the others were "
                         f"rendered, earlier reports of the failed ones were kept")

@@ -1,8 +1,11 @@
-"""HTML pages from executed notebooks: the report template (code hidden, offline), accessible markup and the
-Vega bundle each page carries."""
+"""HTML pages from executed notebooks: the report template (code hidden, offline, Vietnamese first, for desk,
+phone and paper), accessible markup, markdown outputs with their HTML escaped, and the Vega bundle each page
+carries."""
 
 from __future__ import annotations
 
+import functools
+import html
 import re
 import threading
 
@@ -81,6 +84,8 @@ def _exporter():
             sanitize_html=False,
         )
         exporter.register_preprocessor(_tag_remover(), enabled=True)
+        for name, function in template_filters().items():
+            exporter.register_filter(name, function)
         _EXPORTER["html"] = exporter
     return exporter
 
@@ -92,7 +97,60 @@ def export_html(nb, *, title: str, provenance: dict[str, str]) -> str:
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
     with _EXPORT_LOCK:
         body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}, "sxtd": provenance})
-    return _ensure_vega_bundle(body)
+    return _with_print_script(_ensure_vega_bundle(body))
+
+
+def template_filters() -> dict:
+    """The filters the report template uses beyond nbconvert's own."""
+    return {"markdown_text": markdown_text, "markdown_prose": markdown_prose, "moment": moment}
+
+
+def markdown_text(source: str) -> str:
+    """Markdown that a code cell printed, as HTML with any raw HTML in it escaped.
+
+    Notebooks write curated values into markdown (`Markdown(f"### {doc_number}")`); nbconvert would pass a
+    value's `<svg onload=...>` through as markup. Here it stays text. Markdown cells (the notebook's own
+    prose) are rendered as nbconvert does.
+    """
+    return _markdown_renderer()(source)
+
+
+def markdown_prose(source: str) -> str:
+    """A markdown cell (the notebook's own prose) as HTML, its inline HTML kept as written.
+
+    nbconvert's renderer re-serialises a heading to add its anchor and breaks an inline element that spans
+    lines: `## Mục tiêu <span class="sxtd-en">— Targets</span>` came out as `<span class="sxtd-en" />— Targets`,
+    and an English paragraph in a span lost its span. Plain mistune keeps both.
+    """
+    return _markdown_renderer(escape=False)(source)
+
+
+@functools.cache
+def _markdown_renderer(escape: bool = True):
+    import mistune
+
+    return mistune.create_markdown(escape=escape, plugins=["table", "strikethrough"])
+
+
+def moment(value: str) -> str:
+    """An ISO timestamp as a reader writes it: '2026-12-03 10:15 UTC' (the text itself if it is not one)."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        return html.escape(str(value))
+    zone = " UTC" if when.utcoffset() is not None and not when.utcoffset() else ""
+    return f"{when:%Y-%m-%d %H:%M}{zone}"
+
+
+def _with_print_script(page: str) -> str:
+    """The one script the template adds: open every collapsed section before printing (browsers without
+    CSS `::details-content`), and again after printing leave them as they were."""
+    from sxtd_analysis.offline import PRINT_SCRIPT
+
+    end = page.rfind("</body>")  # the last: the Vega bundle writes "</body>" in a string of its own
+    return page if end < 0 else f"{page[:end]}<script>{PRINT_SCRIPT}</script>\n{page[end:]}"
 
 
 def _tag_remover():
@@ -109,9 +167,9 @@ def _ensure_vega_bundle(page: str) -> str:
     """Charts of `sxtd_analysis.offline` need the Vega bundle once per page; add it if no output carried it."""
     if 'class="sxtd-chart"' not in page or _BUNDLE_MARKER in page:
         return page
-    from sxtd_analysis.offline import javascript_bundle  # seconds to build: only when really missing
+    from sxtd_analysis.offline import TOOLTIP_CSS, javascript_bundle  # seconds to build: only when really missing
 
-    return page.replace("</head>", f"<script>{javascript_bundle()}</script>\n</head>", 1)
+    return page.replace("</head>", f"<style>{TOOLTIP_CSS}</style><script>{javascript_bundle()}</script>\n</head>", 1)
 
 
 #: the statement of vl-convert's bundle that defines vegaEmbed (present once the bundle is on the page)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import uuid
 from functools import cache
@@ -69,15 +70,42 @@ def _script(js: str) -> str:
     return f"<script>{js}</script>"
 
 
+#: vega-tooltip cuts a value after 7 lines and 300 px (its own stylesheet); a quote must wrap and show whole
+TOOLTIP_CSS = ("#vg-tooltip-element table tr td.value{max-width:min(34em,80vw);max-height:none;"
+               "white-space:normal;font-size:13px}#vg-tooltip-element{font-size:13px;"
+               "font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif}"
+               "#vg-tooltip-element table tr td.key{max-width:14em}")
+
+#: the script of the report template: open every collapsed section for printing (where CSS cannot), then
+#: restore them
+PRINT_SCRIPT = ("(function(){var shut=[];window.addEventListener('beforeprint',function(){"
+                "document.querySelectorAll('details:not([open])').forEach(function(d){shut.push(d);d.open=true;});});"
+                "window.addEventListener('afterprint',function(){shut.forEach(function(d){d.open=false;});shut=[];});})();")
+
+#: the call that draws one chart, after its spec (JSON), the room a facet's labels take (or null) and its div's id
+_CALL_BODY = ("';function draw(){if(!window.vegaEmbed){return setTimeout(draw,50);}"
+              "var el=document.getElementById(id);"
+              "if(fit!==null&&spec.spec){spec.spec.width=Math.max(160,el.clientWidth-fit);}"
+              "vegaEmbed(el,spec,{actions:false,renderer:'svg'}).catch(function(e){"
+              "el.textContent='Không vẽ được biểu đồ (chart failed): '+e;});}draw();})();")
+_CHART_CALL = re.compile(r"\(function\(\)\{var spec=(\{.*\});var fit=(?:null|\d+);var id='sxtd-chart-[0-9a-f]{12}"
+                         + re.escape(_CALL_BODY), re.S)
+
+
 def chart_html(spec: dict, *, include_bundle: bool) -> str:
-    """HTML for one chart: a div and the call that draws it (waiting for the bundle if needed)."""
+    """HTML for one chart: a box that scrolls sideways below the chart's smallest width, a div, and the call
+    that draws it (waiting for the bundle if needed). `spec["usermeta"]["sxtd"]` may give `min_width` (px)
+    and `fit` (a facet's panels are widened to the div's width less `fit`: see `chart_style.finish`)."""
     div_id = f"sxtd-chart-{uuid.uuid4().hex[:12]}"
-    payload = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
-    call = (f"(function draw(){{if(!window.vegaEmbed){{return setTimeout(draw,50);}}"
-            f"vegaEmbed('#{div_id}',{payload},{{actions:false,renderer:'svg'}})"
-            f".catch(function(e){{document.getElementById('{div_id}').textContent='Chart failed: '+e;}});}})();")
-    bundle = _script(javascript_bundle()) if include_bundle else ""
-    return f'{bundle}<div id="{div_id}" class="sxtd-chart"></div>{_script(call)}'
+    meta = (spec.get("usermeta") or {}).get("sxtd") or {}
+    min_width, fit = int(meta.get("min_width") or 0), meta.get("fit")
+    payload = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    call = (f"(function(){{var spec={payload};var fit={'null' if fit is None else int(fit)};"
+            f"var id='{div_id}{_CALL_BODY}")
+    bundle = (f"<style>{TOOLTIP_CSS}</style>{_script(javascript_bundle())}") if include_bundle else ""
+    style = f' style="min-width:{min_width}px"' if min_width else ""
+    return (f'{bundle}<div class="sxtd-chart-box"><div id="{div_id}" class="sxtd-chart"{style}></div></div>'
+            f"{_script(call)}")
 
 
 def offline_renderer(spec: dict, **_: object) -> dict[str, str]:
@@ -99,7 +127,6 @@ def enable_renderer() -> None:
 
 # ----------------------------------------------------------------------------------- offline checking
 
-import re  # noqa: E402
 from html.parser import HTMLParser  # noqa: E402
 
 _URL_ATTRS = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href",
@@ -171,3 +198,69 @@ def external_references(page: str, *, links: bool = True) -> list[str]:
     return parser.found
 
 
+
+
+class _Markup(HTMLParser):
+    """Event-handler attributes, `javascript:` addresses, embedding elements, and scripts (with their text)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.scripts: list[str] = []
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            name = name.lower()
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=...> (an event handler)")
+            elif value and re.match(r"\s*(?:javascript|vbscript):", value, re.IGNORECASE):
+                self.found.append(f"<{tag} {name}={value.strip()[:60]!r}>")
+        if tag in ("iframe", "object", "embed", "frame", "frameset", "base", "applet"):
+            self.found.append(f"<{tag}> (embeds or redirects content)")
+        if tag == "meta" and any(n.lower() == "http-equiv" for n, _ in attrs):
+            self.found.append("<meta http-equiv>")
+        if tag == "script":
+            if any(n.lower() == "src" for n, _ in attrs):
+                self.found.append("<script src=...>")
+            self._script = []
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag == "script":
+            self.handle_endtag(tag)
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append("".join(self._script))
+            self._script = None
+
+
+def _ours(script: str) -> bool:
+    """A script this package writes: the Vega bundle (as vl-convert builds it), the template's PRINT_SCRIPT,
+    or a chart's drawing call around a spec that is pure JSON data."""
+    if not script.strip():
+        return True
+    match = _CHART_CALL.fullmatch(script)
+    if match:
+        try:
+            json.loads(match[1])
+        except ValueError:
+            return False
+        return True
+    return script in (PRINT_SCRIPT, javascript_bundle())
+
+
+def unsafe_markup(page: str) -> list[str]:
+    """What in the page could run code the report did not write: event-handler attributes (on...),
+    `javascript:` addresses, iframes and the like, and any script other than the Vega bundle and the charts'
+    drawing calls (`chart_html`). Curated text reaches the page escaped; this is the check that it did."""
+    parser = _Markup()
+    parser.feed(page)
+    parser.close()
+    foreign = [s for s in parser.scripts if not _ours(s)]
+    return parser.found + [f"<script> not written by sxtd: {s.strip()[:80]!r}" for s in foreign]

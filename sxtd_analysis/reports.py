@@ -36,7 +36,7 @@ from sxtd_analysis.config import Paths, get_paths
 from sxtd_analysis.html_export import TEMPLATE_NAME, TEMPLATES_DIR, export_html
 from sxtd_analysis.index_page import write_index
 from sxtd_analysis.kernels import CELL_TIMEOUT, KERNEL_NAME, jupyter_environment, run_notebook
-from sxtd_analysis.offline import external_references
+from sxtd_analysis.offline import external_references, unsafe_markup
 from sxtd_analysis.report_model import (
     COMPARISON_KEY,
     FAILED_DIR,
@@ -213,6 +213,9 @@ def _run_job(job: _Job) -> ReportResult:
         problems = external_references(page, links=False)
         if problems:
             raise ReportError("the report would load from outside the file: " + "; ".join(problems[:5]))
+        unsafe = unsafe_markup(page)
+        if unsafe:
+            raise ReportError("the report holds markup that could run code: " + "; ".join(unsafe[:5]))
         target = job.out_dir / f"{job.key}.html"
         atomic_write(target, page)
         for stale in (failed_dir / f"{job.key}.ipynb", failed_dir / f"{job.key}.log"):

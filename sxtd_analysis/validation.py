@@ -471,6 +471,9 @@ def _build_docs(context, docs_dir: Path, failed: set[str]) -> Path:
     context.build_data_docs(site_names=[DOCS_SITE])
     index = docs_dir / "index.html"
     _add_plain_links(index, failed)
+    from sxtd_analysis.data_docs import offline_pages
+
+    offline_pages(docs_dir)
     return index
 
 

@@ -146,6 +146,22 @@ def test_real_data_passes_every_suite(real_report, rules):
     assert report.summary() == f"validation passed: {report.n_expectations} expectations on {len(TABLES)} tables"
 
 
+def test_data_docs_load_nothing_from_the_network(real_report):
+    """GX's pages pulled Bootstrap, jQuery and their logo from CDNs and showed unstyled offline."""
+    from sxtd_analysis.offline import external_references
+
+    _, docs = real_report
+    pages = list(docs.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        remote = [r for r in external_references(text, links=False) if "a file beside" not in r]
+        assert remote == [], (page.name, remote[:3])
+        local = re.search(r'<link rel="stylesheet" href="((?:\.\./)*static/styles/data_docs_default_styles\.css)"',
+                          text)
+        assert local and (page.parent / local[1]).is_file(), page.name
+
+
 def test_data_docs_index_is_written(real_report):
     report, docs = real_report
     assert report.docs_index == docs / "index.html"
