@@ -375,7 +375,7 @@ def caveats(alignment: pl.DataFrame) -> list[Finding]:
 
 def province_findings(*, name_vi: str, successor_name_vi: str | None, plans: pl.DataFrame,
                       alignment: pl.DataFrame, positions: pl.DataFrame | None = None,
-                      agencies: pl.DataFrame | None = None, n_tasks: int = 0,
+                      agencies: pl.DataFrame | None = None, n_tasks: int = 0, n_activities: int = 0,
                       verdicts: pl.DataFrame | None = None) -> list[Finding]:
     """The key findings of a province's report, in reading order: what it commits to, each verdict against the
     national programme, where it stands among the provinces (ranked indicators only), who leads its tasks, and
@@ -413,9 +413,13 @@ def province_findings(*, name_vi: str, successor_name_vi: str | None, plans: pl.
     if agencies is not None and agencies.height and n_tasks:
         top = (agencies.group_by("agency_code", "agency_name_vi", "agency_name_en").agg(pl.col("n_tasks").sum())
                .sort(["n_tasks", "agency_code"], descending=[True, False]).row(0, named=True))
-        out.append(Finding("tasks", f"Kế hoạch giao {n_tasks} nhiệm vụ; cơ quan chủ trì nhiều nhất là "
-                           f"{top['agency_name_vi']} ({top['n_tasks']}).", f"The plans assign {_n(n_tasks, 'task')}; "
-                           f"the agency leading the most is {top['agency_name_en']} ({top['n_tasks']})."))
+        assigned = n_tasks - n_activities
+        extra_vi = f" và nêu {n_activities} hoạt động không giao cơ quan nào" if n_activities else ""
+        extra_en = f" and list {_n(n_activities, 'activity', 'activities')} that name no agency" if n_activities else ""
+        out.append(Finding("tasks", f"Kế hoạch giao {assigned} nhiệm vụ cho cơ quan chủ trì{extra_vi}; cơ quan chủ trì "
+                           f"nhiều nhất là {top['agency_name_vi']} ({top['n_tasks']}).",
+                           f"The plans assign {_n(assigned, 'task')} to a lead agency{extra_en}; the agency leading "
+                           f"the most is {top['agency_name_en']} ({top['n_tasks']})."))
     out += caveats(alignment)
     return out
 
@@ -555,7 +559,9 @@ def province_report(profile, *, everyone: pl.DataFrame, verdicts: pl.DataFrame |
     plans = profile.plans.join(plan_lines(profile.plans), on="plan_id", how="left")
     found = province_findings(name_vi=place["name_vi"], successor_name_vi=place["successor_name_vi"],
                               plans=profile.plans, alignment=profile.targets, positions=positions,
-                              agencies=profile.agencies, n_tasks=profile.tasks.height, verdicts=verdicts)
+                              agencies=profile.agencies, n_tasks=profile.tasks.height,
+                              n_activities=profile.tasks.filter(pl.col("task_kind") == "activity").height
+                              if "task_kind" in profile.tasks.columns else 0, verdicts=verdicts)
     notes = data_quality_notes(plans=profile.plans, alignment=profile.targets, comparison=profile.comparison,
                                tasks=profile.tasks, qualitative=profile.qualitative,
                                province_slug=place["province_slug"])

@@ -188,7 +188,9 @@ _TASKS_SQL = """
            t.is_section_inferred, t.is_start_year_inferred, t.is_end_year_inferred, t.curation_note,
            (SELECT count(*) FROM task_agencies ta WHERE ta.task_id = t.task_id AND ta.role = 'partner')
                AS n_partners,
-           p.raw_file, t.line_start, t.line_end, p.raw_file || ':' || t.line_start || '-' || t.line_end AS source
+           p.raw_file, t.line_start, t.line_end, p.raw_file || ':' || t.line_start || '-' || t.line_end AS source,
+           _source_label(p.doc_number, p.doc_type, p.period_start_year, p.period_end_year, t.line_start, t.line_end)
+               AS source_label
     FROM tasks t JOIN plans p USING (plan_id) JOIN provinces pr USING (province_slug)
     LEFT JOIN agencies a ON a.agency_code = t.lead_agency_code"""
 
@@ -243,7 +245,9 @@ def load_qualitative_objectives(con=None, *, province: str | None = None, as_pan
     con = _con(con)
     where, params = _where({"p.province_slug": _slug(con, province)})
     return _frame(con, f"""
-        SELECT q.*, p.province_slug, p.raw_file || ':' || q.line_start || '-' || q.line_end AS source
+        SELECT q.*, p.province_slug, p.raw_file || ':' || q.line_start || '-' || q.line_end AS source,
+               _source_label(p.doc_number, p.doc_type, p.period_start_year, p.period_end_year, q.line_start,
+                             q.line_end) AS source_label
         FROM qualitative_objectives q JOIN plans p USING (plan_id) {where}
         ORDER BY q.plan_id, q.objective_id""", params, as_pandas)
 
@@ -253,7 +257,9 @@ def load_budgets(con=None, *, province: str | None = None, as_pandas: bool = Fal
     con = _con(con)
     where, params = _where({"p.province_slug": _slug(con, province)})
     return _frame(con, f"""
-        SELECT b.*, p.province_slug, p.raw_file || ':' || b.line_start || '-' || b.line_end AS source
+        SELECT b.*, p.province_slug, p.raw_file || ':' || b.line_start || '-' || b.line_end AS source,
+               _source_label(p.doc_number, p.doc_type, p.period_start_year, p.period_end_year, b.line_start,
+                             b.line_end) AS source_label
         FROM budgets b JOIN plans p USING (plan_id) {where} ORDER BY b.budget_id""", params, as_pandas)
 
 

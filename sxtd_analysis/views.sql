@@ -7,6 +7,13 @@
 -- macro: _num: a number as text without a trailing .0 (50.0 -> 50, 7.5 -> 7.5).
 CREATE MACRO _num(x) AS regexp_replace(x::VARCHAR, '\.0$', '');
 
+-- macro: _source_label: where a fact was read, as a reader names it: the plan's number (or its kind and years where
+-- it prints none) and the lines ('484/KH-UBND, dòng 52–54'; 'Kế hoạch 2023, dòng 69–71').
+CREATE MACRO _source_label(doc_number, doc_type, start_year, end_year, line_start, line_end) AS
+    coalesce(doc_number, CASE doc_type WHEN 'quyet_dinh' THEN 'Quyết định' ELSE 'Kế hoạch' END || ' '
+             || CASE WHEN start_year = end_year THEN start_year::VARCHAR ELSE start_year || '–' || end_year END)
+    || ', dòng ' || line_start || CASE WHEN line_end <> line_start THEN '–' || line_end ELSE '' END;
+
 -- view: province_lineage: Each plan's province and the province it belongs to since the 2025 merger, for roll-ups to today's map.
 CREATE VIEW province_lineage AS
 SELECT p.plan_id, p.province_slug, pr.name_vi AS province_name_vi, pr.name_ascii AS province_name_ascii,
@@ -49,6 +56,8 @@ JOIN indicators AS i USING (indicator_code);
 CREATE VIEW target_alignment AS
 WITH t AS (
     SELECT t.*, p.province_slug, p.raw_file, pr.name_vi AS province_name_vi, i.label_vi, i.label_en,
+           _source_label(p.doc_number, p.doc_type, p.period_start_year, p.period_end_year, t.line_start, t.line_end)
+               AS source_label,
            i.national_indicator_code, i.is_benchmark_comparable, i.direction, i.correspondence_note,
            coalesce(i.is_analogy, false) AS is_by_analogy, coalesce(t.is_partial_scope, false) AS partial,
            m.programme AS benchmark_programme, m.milestone_year AS benchmark_year
@@ -95,7 +104,7 @@ WITH t AS (
 SELECT j.target_id, j.plan_id, j.province_slug, j.province_name_vi, j.indicator_code, j.label_vi, j.label_en,
        j.target_year, j.value_low, j.value_high, j.comparator, j.unit, j.value_as_printed, j.scope_note, j.sectors,
        j.is_partial_scope, j.reading_note, j.quote, j.line_start, j.line_end,
-       j.raw_file, j.raw_file || ':' || j.line_start || '-' || j.line_end AS source,
+       j.raw_file, j.raw_file || ':' || j.line_start || '-' || j.line_end AS source, j.source_label,
        j.benchmark_programme, j.benchmark_year, j.national_target_id, j.national_value_low, j.national_value_high,
        j.national_comparator, j.national_quote, j.national_is_verified,
        j.verdict, j.is_by_analogy,
