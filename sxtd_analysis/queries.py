@@ -240,27 +240,26 @@ def load_agency_links(con=None, *, province: str | None = None, as_pandas: bool 
                   params, as_pandas)
 
 
-def load_qualitative_objectives(con=None, *, province: str | None = None, as_pandas: bool = False):
-    """The objectives that set no number, with `source` (raw_file:lines), by plan and id."""
+def _plan_rows(con, table: str, order: str, province: str | None, as_pandas: bool):
+    """A table of rows quoted from plans, with the province, `source` (raw_file:lines) and `source_label` (the plan's
+    number and the lines, as a reader names them)."""
     con = _con(con)
     where, params = _where({"p.province_slug": _slug(con, province)})
     return _frame(con, f"""
-        SELECT q.*, p.province_slug, p.raw_file || ':' || q.line_start || '-' || q.line_end AS source,
-               _source_label(p.doc_number, p.doc_type, p.period_start_year, p.period_end_year, q.line_start,
-                             q.line_end) AS source_label
-        FROM qualitative_objectives q JOIN plans p USING (plan_id) {where}
-        ORDER BY q.plan_id, q.objective_id""", params, as_pandas)
+        SELECT x.*, p.province_slug, p.raw_file || ':' || x.line_start || '-' || x.line_end AS source,
+               _source_label(p.doc_number, p.doc_type, p.period_start_year, p.period_end_year, x.line_start,
+                             x.line_end) AS source_label
+        FROM {table} x JOIN plans p USING (plan_id) {where} ORDER BY {order}""", params, as_pandas)
+
+
+def load_qualitative_objectives(con=None, *, province: str | None = None, as_pandas: bool = False):
+    """The objectives that set no number, with their sources, by plan and id."""
+    return _plan_rows(con, "qualitative_objectives", "x.plan_id, x.objective_id", province, as_pandas)
 
 
 def load_budgets(con=None, *, province: str | None = None, as_pandas: bool = False):
-    """The budgets printed in the plans (VND), with `source`, by id."""
-    con = _con(con)
-    where, params = _where({"p.province_slug": _slug(con, province)})
-    return _frame(con, f"""
-        SELECT b.*, p.province_slug, p.raw_file || ':' || b.line_start || '-' || b.line_end AS source,
-               _source_label(p.doc_number, p.doc_type, p.period_start_year, p.period_end_year, b.line_start,
-                             b.line_end) AS source_label
-        FROM budgets b JOIN plans p USING (plan_id) {where} ORDER BY b.budget_id""", params, as_pandas)
+    """The budgets printed in the plans (VND), with their sources, by id."""
+    return _plan_rows(con, "budgets", "x.budget_id", province, as_pandas)
 
 
 def load_verdicts(con=None, *, as_pandas: bool = False):
