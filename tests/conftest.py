@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from sxtd_analysis.config import get_paths
-from sxtd_analysis.warehouse import build_database
+from sxtd_analysis.schema import TABLES, create_table_sql
+from sxtd_analysis.warehouse import build_database, view_definitions
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +19,16 @@ def built_db(tmp_path_factory) -> Path:
     database = tmp_path_factory.mktemp("warehouse") / "sxtd.duckdb"
     build_database(get_paths(database=database))
     return database
+
+
+@pytest.fixture
+def empty_warehouse():
+    """An in-memory DuckDB with every curated table (empty) and the views of views.sql as plain views, for tests
+    that insert small hand-built rows and read the views' answers."""
+    con = duckdb.connect()
+    for table in TABLES.values():
+        con.execute(create_table_sql(table))
+    for view in view_definitions():  # as plain views: the rows are inserted afterwards
+        con.execute(view.statement)
+    yield con
+    con.close()

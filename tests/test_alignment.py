@@ -1,19 +1,13 @@
 """The views' rows (target_alignment, target_matrix) on small hand-built tables (the views' SQL is under test)."""
 
-import duckdb
 import pytest
 
-from sxtd_analysis.schema import TABLES, VERDICTS, create_table_sql
-from sxtd_analysis.warehouse import view_definitions
+from sxtd_analysis.schema import VERDICTS
 
 
 @pytest.fixture
-def con():
-    con = duckdb.connect()
-    for table in TABLES.values():
-        con.execute(create_table_sql(table))
-    for view in view_definitions():  # as plain views: the rows are inserted afterwards
-        con.execute(view.statement)
+def con(empty_warehouse):
+    con = empty_warehouse
     con.execute("INSERT INTO provinces VALUES ('p', 'Tỉnh P', 'Tinh P', 'tỉnh', '01', 'p', 'Tỉnh P', '01', false)")
     con.execute("INSERT INTO plans VALUES ('p_plan', 'p', 'ke_hoach', NULL, 'KH', NULL, 2021, 2030, NULL, "
                 "'889/QĐ-TTg', NULL, 'UBND', NULL, 'p.txt')")

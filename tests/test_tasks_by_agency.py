@@ -1,12 +1,10 @@
 """The tasks_by_agency view on small hand-built tables (the view's SQL in views.sql is the one under test)."""
 
-import duckdb
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from sxtd_analysis.schema import TABLES, create_table_sql
-from sxtd_analysis.warehouse import view_definitions
+from sxtd_analysis.schema import TABLES
 
 
 def _insert_tasks(con, rows: list[dict]) -> None:
@@ -27,12 +25,8 @@ def _task(task_id, plan_id, lead, start=None, end=None, frequency=None, kind="as
 
 
 @pytest.fixture
-def con():
-    con = duckdb.connect()
-    for table in TABLES.values():
-        con.execute(create_table_sql(table))
-    for view in view_definitions():  # as plain views: the rows are inserted afterwards
-        con.execute(view.statement)
+def con(empty_warehouse):
+    con = empty_warehouse
     con.execute("INSERT INTO provinces VALUES ('p', 'Tỉnh P', 'Tinh P', 'tỉnh', '01', 'p', 'Tỉnh P', '01', false)")
     con.execute("""INSERT INTO plans VALUES
         ('p_a', 'p', 'ke_hoach', NULL, 'KH A', NULL, 2021, 2025, NULL, '889/QĐ-TTg', NULL, 'UBND', NULL, 'a.txt'),
