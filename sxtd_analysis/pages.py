@@ -70,9 +70,11 @@ def findings_block(findings: Iterable, *, title_vi: str, title_en: str, anchor: 
                 f'<span class="sxtd-en" lang="en">— {_e(title_en)}</span></h2><ul>{items}</ul></section>')
 
 
-def table(frame, columns: Sequence[str], *, max_rows: int | None = TABLE_ROWS) -> Html:
-    """An HTML table of `columns` with their bilingual headers (COLUMN_LABELS)."""
-    return Html(html_table(frame, {c: COLUMN_LABELS.get(c, c) for c in columns}, max_rows=max_rows))
+def table(frame, columns: Sequence[str] | None = None, *, max_rows: int | None = TABLE_ROWS) -> Html:
+    """An HTML table of `columns` (default: every column of the frame) with their bilingual headers
+    (COLUMN_LABELS)."""
+    names = frame.columns if columns is None else columns
+    return Html(html_table(frame, {c: COLUMN_LABELS.get(c, c) for c in names}, max_rows=max_rows))
 
 
 def province_header(report) -> Html:

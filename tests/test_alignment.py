@@ -33,9 +33,10 @@ def _national(con, ident, programme, year, indicator, low, high):
                                "percent" if indicator != "models" else "count"])
 
 
-def _target(con, ident, indicator, low, high, year, unit="percent", partial=None):
-    con.execute("INSERT INTO targets VALUES (?, 'p_plan', ?, NULL, NULL, ?, ?, 'range', ?, 'x', ?, 'q', 1, 1, ?, "
-                "NULL, NULL)", [ident, indicator, low, high, unit, year, partial])
+def _target(con, ident, indicator, low, high, year, unit="percent", partial=None, *, comparator="range",
+            scope=None, quote="q", line_end=1):
+    con.execute("INSERT INTO targets VALUES (?, 'p_plan', ?, ?, NULL, ?, ?, ?, ?, 'x', ?, ?, 1, ?, ?, NULL, NULL)",
+                [ident, indicator, scope, low, high, comparator, unit, year, quote, line_end, partial])
 
 
 def _verdicts(con):
@@ -152,8 +153,8 @@ def test_a_comparison_by_analogy_says_so_in_its_label_and_note(con):
 
 
 def _target_row(con, ident, indicator, low, high, year, comparator, scope=None):
-    con.execute("INSERT INTO targets VALUES (?, 'p_plan', ?, ?, NULL, ?, ?, ?, 'percent', 'x', ?, ?, 1, 2, NULL, "
-                "NULL, NULL)", [ident, indicator, scope, low, high, comparator, year, f"quote {ident}"])
+    _target(con, ident, indicator, low, high, year, comparator=comparator, scope=scope, quote=f"quote {ident}",
+            line_end=2)
 
 
 def test_target_matrix_one_cell_per_province_indicator_and_year(con):
