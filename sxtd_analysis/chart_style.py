@@ -9,13 +9,10 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sxtd_analysis.offline import skip_slow_imports
+import polars as pl
 
-skip_slow_imports()  # before altair, which imports jsonschema: ~1.2 s less per report kernel
-import altair as alt  # noqa: E402
-import polars as pl  # noqa: E402
-
-from sxtd_analysis.formatting import verdict_codebook, vietnamese_sorted  # noqa: E402
+from sxtd_analysis import vega as vl
+from sxtd_analysis.formatting import verdict_codebook, vietnamese_sorted
 
 #: A cell whose targets reach different verdicts.
 MIXED = "mixed"
@@ -81,8 +78,8 @@ def verdict_label(verdicts: pl.Expr) -> pl.Expr:
 
 
 #: The tooltip rows of a verdict: its label (marked where the comparison is by analogy) and its note.
-NOTE_TIPS = [alt.Tooltip("verdict_shown:N", title="Kết luận (verdict)"),
-             alt.Tooltip("verdict_note:N", title="Ghi chú"), alt.Tooltip("verdict_note_en:N", title="Note")]
+NOTE_TIPS = [vl.tooltip("verdict_shown:N", "Kết luận (verdict)"), vl.tooltip("verdict_note:N", "Ghi chú"),
+             vl.tooltip("verdict_note_en:N", "Note")]
 
 
 def verdict_notes(frame: pl.DataFrame) -> dict[str, pl.Expr]:
@@ -109,15 +106,15 @@ def yes_no(frame: pl.DataFrame, column: str) -> pl.Expr:
         pl.lit("chưa (not yet)"))
 
 
-def finish(chart: Any, *, min_width: int = MIN_WIDTH, fit: int | None = None) -> Any:
+def finish(spec: dict[str, Any], *, min_width: int = MIN_WIDTH, fit: int | None = None) -> vl.Chart:
     """The chart as the page shows it: the shared look, and the smallest width (px) below which it keeps its
     width and scrolls inside its box. `fit`: for a facet (which Vega-Lite cannot size to its container), the
     room its labels take; the page's renderer sets the panels' width to the container's less `fit`."""
     meta = {"min_width": min_width} | ({"fit": fit} if fit is not None else {})
-    chart = chart.configure(**CONFIG).properties(usermeta={"sxtd": meta})
-    if getattr(chart, "width", None) == "container":  # fit the width only: heights are steps per row
-        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return chart
+    spec = spec | {"config": CONFIG, "usermeta": {"sxtd": meta}}
+    if spec.get("width") == "container":  # fit the width only: heights are steps per row
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return vl.Chart(spec)
 
 
 def text(frame: pl.DataFrame, column: str, default: str | None = "") -> pl.Expr:
@@ -153,7 +150,7 @@ def bounded(value: str, limit: int, separator: str | None, noun: str) -> str:
 
 
 def with_long_text(frame: pl.DataFrame, column: str, title: str, *, separator: str | None = None,
-                   noun: str = "") -> tuple[pl.DataFrame, list[alt.Tooltip]]:
+                   noun: str = "") -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     """A long text column cut to what a tooltip shows (`bounded`), and the one tooltip row that shows it.
 
     The page lets a tooltip value wrap over as many lines as it needs (see `offline.TOOLTIP_CSS`), so a long
@@ -162,7 +159,7 @@ def with_long_text(frame: pl.DataFrame, column: str, title: str, *, separator: s
     limit = TOOLTIP_CHUNK * TOOLTIP_PARTS
     values = frame[column].to_list() if column in frame.columns else [""] * frame.height
     cut = pl.Series(column, [bounded(v, limit, separator, noun) if v else "" for v in values], dtype=pl.String)
-    return frame.with_columns(cut), [alt.Tooltip(f"{column}:N", title=title)]
+    return frame.with_columns(cut), [vl.tooltip(f"{column}:N", title)]
 
 
 #: the lists a chart cell joins (column: separator, what the parts are), cut by `bounded_lists`
@@ -191,32 +188,32 @@ def province_order(frame: pl.DataFrame, sort: Sequence[str] | None, column: str 
     return order + [p for p in present if p not in order]
 
 
-def label_limit(wide: int, narrow: int = 150) -> alt.ExprRef:
+def label_limit(wide: int, narrow: int = 150) -> dict[str, str]:
     """Room (px) for a row label: 38 % of the chart's container, at least `narrow` (a phone) and at most `wide`
     (a desk), so that the plot and its legend, which starts where the plot does, fit the page and paper."""
-    return alt.ExprRef(f"clamp(containerSize()[0] * 0.38, {narrow}, {wide})")
+    return vl.expr(f"clamp(containerSize()[0] * 0.38, {narrow}, {wide})")
 
 
-def legend(title: str | None, **kwargs: Any) -> alt.Legend:
+def legend(title: str | None, **kwargs: Any) -> dict[str, Any]:
     """A legend under the chart; `columns` becomes one column where the chart is a phone's width."""
     if "columns" in kwargs:
-        kwargs["columns"] = alt.ExprRef(f"containerSize()[0] < 800 ? 1 : {int(kwargs['columns'])}")
-    return alt.Legend(title=title, orient="bottom", titleLimit=340,
-                      labelLimit=alt.ExprRef("clamp(containerSize()[0] * 0.5, 160, 330)"), **kwargs)
+        kwargs["columns"] = vl.expr(f"containerSize()[0] < 800 ? 1 : {int(kwargs['columns'])}")
+    return {"title": title, "orient": "bottom", "titleLimit": 340,
+            "labelLimit": vl.expr("clamp(containerSize()[0] * 0.5, 160, 330)"), **kwargs}
 
 
-def province_colour(provinces: Sequence[str], present: Iterable[str]) -> Any:
+def province_colour(provinces: Sequence[str], present: Iterable[str]) -> dict[str, Any]:
     """Colour by province where there are several; one colour and no one-entry legend where there is one."""
     if len(set(present)) < 2:
-        return alt.value("#3b6fb6")
-    return alt.Color("province_name_vi:N", sort=list(provinces),
-                     scale=alt.Scale(domain=list(provinces), scheme="tableau10"), legend=legend("Tỉnh (province)"))
+        return vl.value("#3b6fb6")
+    return vl.channel("province_name_vi:N", sort=list(provinces),
+                      scale={"domain": list(provinces), "scheme": "tableau10"}, legend=legend("Tỉnh (province)"))
 
 
-def title(value: str, subtitle: str | Sequence[str] | None = None) -> alt.TitleParams:
+def title(value: str, subtitle: str | Sequence[str] | None = None) -> dict[str, Any]:
     """A chart's title, its subtitle in short lines (titles do not wrap: a long line ran off a phone's screen)."""
     lines = textwrap.wrap(subtitle, SUBTITLE_LINE) if isinstance(subtitle, str) else list(subtitle or [])
-    return alt.TitleParams(text=value, subtitle=lines or "", anchor="start")
+    return {"text": value, "subtitle": lines or "", "anchor": "start"}
 
 
 # ------------------------------------------------------------------------------------------------ years
@@ -229,11 +226,11 @@ def year_start(d: Any) -> float | None:
     return d.year + (d - start).days / (date(d.year + 1, 1, 1) - start).days
 
 
-def year_axis(lo: float, hi: float, title_text: str | None = None) -> alt.Axis:
+def year_axis(lo: float, hi: float, title_text: str | None = None) -> dict[str, Any]:
     """One tick per 1 January from `lo` to `hi`, labelled once with its year, the label inside the year it
     starts: a 2021-2025 plan reads from the tick 2021 to the tick after 2025, never a year twice."""
     first, last = int(lo) if lo == int(lo) else int(lo) + 1, int(hi)
     years = list(range(first, last + (hi != last)))  # no label at the axis' very end: it starts no year shown
     step = max(1, len(years) // 12)
-    return alt.Axis(values=years[::step], format="d", labelAlign="left", labelPadding=4, grid=True,
-                    title=title_text, labelFlush=False, labelOverlap=False)
+    return {"values": years[::step], "format": "d", "labelAlign": "left", "labelPadding": 4, "grid": True,
+            "title": title_text, "labelFlush": False, "labelOverlap": False}
