@@ -1,5 +1,6 @@
-"""Altair charts of the provinces' SXTD targets: the province x indicator matrix, one indicator across provinces,
-and the verdicts against the national benchmark.
+"""Charts of the provinces' SXTD targets: the province x indicator matrix, one indicator across provinces, and
+the verdicts against the national benchmark, as Vega-Lite specifications (`vega.Chart`: see `vega` for why
+they are written without Altair at run time, and `Chart.to_altair()` to extend one with Altair).
 
 Every chart takes the library's frames (polars, or pandas), keeps Vietnamese names with their diacritics
 (English beside them in the tooltips), orders provinces as Vietnamese does (DuckDB's ICU collation `vi`,
@@ -17,14 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sxtd_analysis.offline import skip_slow_imports
+import polars as pl
 
-skip_slow_imports()  # before altair, which imports jsonschema: ~1.2 s less per report kernel
-import altair as alt  # noqa: E402
-import polars as pl  # noqa: E402
-
-from sxtd_analysis import chart_style as cs  # noqa: E402
-from sxtd_analysis.chart_style import (  # noqa: E402, F401  (the names notebooks and tests use)
+from sxtd_analysis import chart_style as cs
+from sxtd_analysis import vega as vl
+from sxtd_analysis.chart_style import (  # noqa: F401  (the names notebooks and tests use)
     MIXED,
     MIXED_COLOUR,
     MIXED_LABEL,
@@ -34,8 +32,8 @@ from sxtd_analysis.chart_style import (  # noqa: E402, F401  (the names notebook
     verdict_colours,
     verdict_labels,
 )
-from sxtd_analysis.formatting import as_polars, require_columns, sources, value_labels, vietnamese_sorted  # noqa: E402
-from sxtd_analysis.task_charts import (  # noqa: E402, F401
+from sxtd_analysis.formatting import as_polars, require_columns, sources, value_labels, vietnamese_sorted
+from sxtd_analysis.task_charts import (  # noqa: F401
     PROGRAMME_COLOURS,
     YEARS_FROM_PLAN,
     YEARS_PRINTED,
@@ -71,7 +69,7 @@ def _cell_label(values: pl.Expr) -> pl.Expr:
 
 
 def target_matrix_chart(df: Any, *, sort: Sequence[str] | None = None, title: str | None = None
-                        ) -> alt.LayerChart:
+                        ) -> vl.Chart:
     """Heat map of the province x indicator matrix (frame of `queries.target_matrix`, or of `alignment`).
 
     A cell holds each target year's value ('5–8% (2025)'); it stays empty where the province set no target.
@@ -124,34 +122,35 @@ def target_matrix_chart(df: Any, *, sort: Sequence[str] | None = None, title: st
     alphabet = vietnamese_sorted(cells["label_vi"].to_list())
     indicators = sorted(alphabet, key=lambda label: (-shared[label], alphabet.index(label)))
     lines = max(cells["n_years"].max() or 1, 1)
-    base = alt.Chart(cells).encode(
-        x=alt.X("province_name_vi:N", sort=provinces, scale=alt.Scale(domain=provinces), title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", bandPosition=0, grid=True,
-                              ticks=False, domain=False)),
-        y=alt.Y("label_vi:N", sort=indicators, scale=alt.Scale(domain=indicators), title=None,
-                axis=alt.Axis(labelLimit=cs.label_limit(340), bandPosition=0, grid=True, ticks=False,
-                              domain=False)),
-        tooltip=[alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
-                 alt.Tooltip("label_vi:N", title="Chỉ tiêu"),
-                 alt.Tooltip("label_en:N", title="Indicator"),
-                 alt.Tooltip("targets:N", title="Mục tiêu (target)"),
-                 *([alt.Tooltip("verdict_label:N", title="So với mốc quốc gia (vs national)")] if has_verdict else []),
-                 alt.Tooltip("scope_note:N", title="Phạm vi (scope)"),
-                 *quote_tips,
-                 alt.Tooltip("source:N", title="Nguồn (source)")],
-    )
+    rows = vl.records(cells)
+    base = {
+        "x": vl.channel("province_name_vi:N", sort=provinces, scale={"domain": provinces}, title=None,
+                        axis={"orient": "top", "labelAngle": 0, "labelFontWeight": "bold", "bandPosition": 0,
+                              "grid": True, "ticks": False, "domain": False}),
+        "y": vl.channel("label_vi:N", sort=indicators, scale={"domain": indicators}, title=None,
+                        axis={"labelLimit": cs.label_limit(340), "bandPosition": 0, "grid": True, "ticks": False,
+                              "domain": False}),
+        "tooltip": [vl.tooltip("province_name_vi:N", "Tỉnh (province)"),
+                    vl.tooltip("label_vi:N", "Chỉ tiêu"),
+                    vl.tooltip("label_en:N", "Indicator"),
+                    vl.tooltip("targets:N", "Mục tiêu (target)"),
+                    *([vl.tooltip("verdict_label:N", "So với mốc quốc gia (vs national)")] if has_verdict else []),
+                    vl.tooltip("scope_note:N", "Phạm vi (scope)"),
+                    *quote_tips,
+                    vl.tooltip("source:N", "Nguồn (source)")],
+    }
     if has_verdict:
         labels, colours = cs.verdict_scale(cells["verdict"].to_list())
-        fill = alt.Color("verdict_label:N", scale=alt.Scale(domain=labels, range=colours),
-                         legend=cs.legend("So với mốc quốc gia (vs national)", columns=2))
+        fill = vl.channel("verdict_label:N", scale={"domain": labels, "range": colours},
+                          legend=cs.legend("So với mốc quốc gia (vs national)", columns=2))
         dark = _dark_verdicts(cells["verdict"].to_list())
     else:
-        fill, dark = alt.value("#e8eef6"), "false"
-    rects = base.mark_rect(stroke="white", strokeWidth=2).encode(color=fill)
-    text = base.mark_text(lineBreak="\n").encode(
-        text="label:N", color=alt.condition(dark, alt.value("white"), alt.value("#222222")))
-    return cs.finish(alt.layer(rects, text).properties(
-        width="container", height=alt.Step(22 + 15 * lines),
+        fill, dark = vl.value("#e8eef6"), "false"
+    rects = vl.unit(rows, vl.mark("rect", stroke="white", strokeWidth=2), **base, color=fill)
+    text = vl.unit(rows, vl.mark("text", lineBreak="\n"), **base, text="label:N",
+                   color=vl.when((dark, vl.value("white")), otherwise=vl.value("#222222")))
+    return cs.finish(vl.layer(
+        rects, text, width="container", height=vl.step(22 + 15 * lines),
         title=cs.title(title or "Mục tiêu của các tỉnh theo chỉ tiêu (targets by province and indicator)",
                        "Ô trống: tỉnh không đặt mục tiêu (empty: no target set). Di chuột để xem trích dẫn "
                        "và dòng nguồn (hover for the quote and its source line)."),
@@ -190,7 +189,7 @@ def _row_labels(frame: pl.DataFrame, provinces: Sequence[str]) -> tuple[pl.DataF
 
 
 def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequence[str] | None = None,
-                          title: str | None = None) -> alt.LayerChart:
+                          title: str | None = None) -> vl.Chart:
     """Each province's target for one indicator as a bar from value_low to value_high, beside the national
     benchmark drawn as a rule (a shaded band for a range), one per milestone.
 
@@ -226,57 +225,58 @@ def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequen
     unit = t["unit"][0]
     label_vi, label_en = t["label_vi"][0], t["label_en"][0]
     x_title = f"{label_vi} ({'%' if unit == 'percent' else unit})"
-    y = alt.Y("row:N", sort=order, scale=alt.Scale(domain=order), title=None,
-              axis=alt.Axis(labelLimit=cs.label_limit(240, 130)))
-    tips = [alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
-            alt.Tooltip("target_year:O", title="Năm mục tiêu (target year)"),
-            alt.Tooltip("value_text:N", title="Mục tiêu tỉnh (province)"),
-            alt.Tooltip("national_text:N", title="Mốc quốc gia (national)"),
+    y = vl.channel("row:N", sort=order, scale={"domain": order}, title=None,
+                   axis={"labelLimit": cs.label_limit(240, 130)})
+    tips = [vl.tooltip("province_name_vi:N", "Tỉnh (province)"),
+            vl.tooltip("target_year:O", "Năm mục tiêu (target year)"),
+            vl.tooltip("value_text:N", "Mục tiêu tỉnh (province)"),
+            vl.tooltip("national_text:N", "Mốc quốc gia (national)"),
             *cs.NOTE_TIPS,
-            alt.Tooltip("scope_note:N", title="Phạm vi (scope)"),
+            vl.tooltip("scope_note:N", "Phạm vi (scope)"),
             *quote_tips,
-            alt.Tooltip("source:N", title="Nguồn (source)")]
+            vl.tooltip("source:N", "Nguồn (source)")]
     if has_verdict:
         labels, colours = cs.verdict_scale(t["verdict"].to_list())
-        colour = alt.Color("verdict_label:N", scale=alt.Scale(domain=labels, range=colours),
-                           legend=cs.legend("So với mốc quốc gia (vs national)", columns=3))
+        colour = vl.channel("verdict_label:N", scale={"domain": labels, "range": colours},
+                            legend=cs.legend("So với mốc quốc gia (vs national)", columns=3))
     else:
-        colour = alt.value("#3182bd")
+        colour = vl.value("#3182bd")
     numbers = [v for c in ("value_low", "value_high", "national_value_low", "national_value_high")
                if c in t.columns for v in t[c].to_list() if v is not None]
     low, high = min(numbers), max(numbers) or 1.0
-    bars = alt.Chart(t).mark_rule(strokeWidth=12, strokeCap="round").encode(
-        x=alt.X("value_low:Q", title=x_title, scale=alt.Scale(domain=[min(0.0, low), high * 1.12], nice=False)),
-        x2="value_high:Q",
-        y=y, color=colour, tooltip=tips)
-    values = alt.Chart(t).mark_text(align="left", dx=12).encode(
-        x="value_high:Q", y=y, text="value_text:N", tooltip=tips)
-    layers: list[alt.Chart] = []
+    rows = vl.records(t)
+    bars = vl.unit(rows, vl.mark("rule", strokeWidth=12, strokeCap="round"),
+                   x=vl.channel("value_low:Q", title=x_title,
+                                scale={"domain": [min(0.0, low), high * 1.12], "nice": False}),
+                   x2={"field": "value_high"}, y=y, color=colour, tooltip=tips)
+    values = vl.unit(rows, vl.mark("text", align="left", dx=12),
+                     x="value_high:Q", y=y, text="value_text:N", tooltip=tips)
+    layers: list[dict[str, Any]] = []
     if has_national:
         bench = _benchmarks(t)
         if not bench.is_empty():
-            btips = [alt.Tooltip("bench_label:N", title="Mốc quốc gia (national benchmark)"),
-                     alt.Tooltip("national_quote:N", title="Văn bản quốc gia (national wording)"),
-                     alt.Tooltip("verified:N", title="Đã đối chiếu tiếng Việt (Vietnamese seen)")]
-            band = alt.Chart(bench).mark_rect(opacity=0.12, color="#555555").encode(
-                x="national_value_low:Q", x2="national_value_high:Q", tooltip=btips)
+            btips = [vl.tooltip("bench_label:N", "Mốc quốc gia (national benchmark)"),
+                     vl.tooltip("national_quote:N", "Văn bản quốc gia (national wording)"),
+                     vl.tooltip("verified:N", "Đã đối chiếu tiếng Việt (Vietnamese seen)")]
+            bench_rows = vl.records(bench)
+            band = vl.unit(bench_rows, vl.mark("rect", opacity=0.12, color="#555555"),
+                           x="national_value_low:Q", x2={"field": "national_value_high"}, tooltip=btips)
             edges = bench.unpivot(index=[c for c in bench.columns if c not in ("national_value_low",
                                                                                "national_value_high")],
                                   on=["national_value_low", "national_value_high"], value_name="edge"
                                   ).unique(["bench_label", "edge"], maintain_order=True)
-            dash = alt.StrokeDash("bench_label:N",
-                                  scale=alt.Scale(domain=bench["bench_label"].to_list(),
-                                                  range=bench["dash"].to_list()),
-                                  legend=cs.legend("Mốc quốc gia (national benchmark)", direction="vertical"))
-            rules = alt.Chart(edges).mark_rule(color="#333333", strokeWidth=2).encode(
-                x="edge:Q", strokeDash=dash, tooltip=btips)
-            notes = alt.Chart(bench).mark_text(align="left", baseline="bottom", dx=3, fontSize=cs.SMALL_FONT,
-                                               color="#333333").encode(
-                x="national_value_high:Q", y=alt.Y("label_y:Q", scale=None), text="short_label:N",
-                tooltip=btips)
+            dash = vl.channel("bench_label:N",
+                              scale={"domain": bench["bench_label"].to_list(), "range": bench["dash"].to_list()},
+                              legend=cs.legend("Mốc quốc gia (national benchmark)", direction="vertical"))
+            rules = vl.unit(edges, vl.mark("rule", color="#333333", strokeWidth=2),
+                            x="edge:Q", strokeDash=dash, tooltip=btips)
+            notes = vl.unit(bench_rows, vl.mark("text", align="left", baseline="bottom", dx=3,
+                                                fontSize=cs.SMALL_FONT, color="#333333"),
+                            x="national_value_high:Q", y=vl.channel("label_y:Q", scale=None), text="short_label:N",
+                            tooltip=btips)
             layers = [band, rules, notes]
-    return cs.finish(alt.layer(*layers, bars, values).properties(
-        width="container", height=alt.Step(30),
+    return cs.finish(vl.layer(
+        *layers, bars, values, width="container", height=vl.step(30),
         title=cs.title(title or f"{label_vi} — {label_en}",
                        "Thanh: mục tiêu của tỉnh; vạch: mốc quốc gia (bar: province target; rule: national "
                        "benchmark)."),
@@ -315,7 +315,7 @@ def _benchmarks(t: pl.DataFrame) -> pl.DataFrame:
 
 
 def alignment_chart(df: Any, *, sort: Sequence[str] | None = None, title: str | None = None
-                    ) -> alt.LayerChart:
+                    ) -> vl.Chart:
     """Verdict grid: provinces across, indicator x national milestone down, one fixed colour per verdict.
 
     `df` is a frame of `api.alignment`/`api.targets_for_indicator`/`load_targets`. A cell shows the
@@ -365,28 +365,30 @@ def alignment_chart(df: Any, *, sort: Sequence[str] | None = None, title: str | 
     rows = [r for _, _, r in sorted((rank[label], m or "", r) for label, m, r in
                                     cells.select("label_vi", "_milestone", "row").unique().iter_rows())]
     labels, colours = cs.verdict_scale(cells["verdict"].to_list())
-    base = alt.Chart(cells).encode(
-        x=alt.X("province_name_vi:N", sort=provinces, scale=alt.Scale(domain=provinces), title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", ticks=False, domain=False)),
-        y=alt.Y("row:N", sort=rows, scale=alt.Scale(domain=rows), title=None,
-                axis=alt.Axis(labelLimit=cs.label_limit(380), ticks=False, domain=False)),
-        tooltip=[alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
-                 alt.Tooltip("label_vi:N", title="Chỉ tiêu"),
-                 alt.Tooltip("label_en:N", title="Indicator"),
-                 alt.Tooltip("targets:N", title="Mục tiêu tỉnh (province)"),
-                 alt.Tooltip("national_text:N", title="Mốc quốc gia (national)"),
-                 *cs.NOTE_TIPS,
-                 *quote_tips,
-                 alt.Tooltip("source:N", title="Nguồn (source)")],
-    )
-    rects = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("verdict_label:N", scale=alt.Scale(domain=labels, range=colours),
-                        legend=cs.legend("So với mốc quốc gia (vs national)", columns=2)))
+    data = vl.records(cells)
+    base = {
+        "x": vl.channel("province_name_vi:N", sort=provinces, scale={"domain": provinces}, title=None,
+                        axis={"orient": "top", "labelAngle": 0, "labelFontWeight": "bold", "ticks": False,
+                              "domain": False}),
+        "y": vl.channel("row:N", sort=rows, scale={"domain": rows}, title=None,
+                        axis={"labelLimit": cs.label_limit(380), "ticks": False, "domain": False}),
+        "tooltip": [vl.tooltip("province_name_vi:N", "Tỉnh (province)"),
+                    vl.tooltip("label_vi:N", "Chỉ tiêu"),
+                    vl.tooltip("label_en:N", "Indicator"),
+                    vl.tooltip("targets:N", "Mục tiêu tỉnh (province)"),
+                    vl.tooltip("national_text:N", "Mốc quốc gia (national)"),
+                    *cs.NOTE_TIPS,
+                    *quote_tips,
+                    vl.tooltip("source:N", "Nguồn (source)")],
+    }
+    rects = vl.unit(data, vl.mark("rect", stroke="white", strokeWidth=2), **base,
+                    color=vl.channel("verdict_label:N", scale={"domain": labels, "range": colours},
+                                     legend=cs.legend("So với mốc quốc gia (vs national)", columns=2)))
     dark = _dark_verdicts(cells["verdict"].to_list())
-    text = base.mark_text().encode(
-        text="label:N", color=alt.condition(dark, alt.value("white"), alt.value("#222222")))
-    return cs.finish(alt.layer(rects, text).properties(
-        width="container", height=alt.Step(28),
+    text = vl.unit(data, vl.mark("text"), **base, text="label:N",
+                   color=vl.when((dark, vl.value("white")), otherwise=vl.value("#222222")))
+    return cs.finish(vl.layer(
+        rects, text, width="container", height=vl.step(28),
         title=cs.title(title or "Mục tiêu tỉnh so với mốc quốc gia (provincial targets vs national benchmarks)",
                        "Mỗi dòng: chỉ tiêu và mốc quốc gia dùng để so sánh (row: indicator and the national "
                        "milestone compared with)."),

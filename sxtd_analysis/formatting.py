@@ -72,7 +72,7 @@ def format_value(low: float | None, high: float | None = None, unit: str | None 
 #: A national collection (every province's plans over a decade) holds tens of thousands of plans and hundreds
 #: of thousands of targets and tasks. The notebooks and reports stay readable at that size: a table shows its
 #: first TABLE_ROWS rows (`html_table(max_rows=)`), a chart that draws a mark per plan, target or task draws a
-#: summary beyond CHART_ROWS (below Altair's 5,000-row limit), a list names its first LISTED items (`listed`);
+#: summary beyond CHART_ROWS (a chart draws in the reader's browser), a list names its first LISTED items (`listed`);
 #: each says what it left out, and the database keeps every row.
 TABLE_ROWS = 200
 CHART_ROWS = 400

@@ -1,8 +1,10 @@
-"""Altair charts that draw with no network: an Altair renderer that embeds Vega once per notebook.
+"""Charts that draw with no network: each chart's HTML, with Vega embedded once per notebook.
 
 The first chart of a kernel session carries the Vega/Vega-Lite/Vega-Embed bundle from vl-convert
 (about 0.9 MB); every chart is then a <div> and a `vegaEmbed(...)` call, so executed notebooks and the
 HTML reports made from them draw their charts, tooltips included, opened from disk without a network.
+The library's charts (`vega.Chart`) draw this way by themselves; `enable_renderer(altair=True)` makes a
+notebook's own Altair charts do the same.
 """
 
 from __future__ import annotations
@@ -109,19 +111,27 @@ def chart_html(spec: dict, *, include_bundle: bool) -> str:
 
 
 def offline_renderer(spec: dict, **_: object) -> dict[str, str]:
-    """Altair renderer: the bundle with the first chart of the session, then div + vegaEmbed per chart."""
+    """A chart's display: the bundle with the first chart of the session, then div + vegaEmbed per chart.
+
+    `vega.Chart` displays through it, and it is an Altair renderer too (`enable_renderer(altair=True)`).
+    """
     html = chart_html(spec, include_bundle=not _state["bundle_emitted"])
     _state["bundle_emitted"] = True
     return {"text/html": html}
 
 
-def enable_renderer() -> None:
-    """Register and enable the offline renderer (call once at the top of a notebook)."""
-    import altair as alt
+def enable_renderer(altair: bool | None = None) -> None:
+    """Start a notebook's charts (call once at its top): the next chart carries the Vega bundle.
 
-    if RENDERER not in alt.renderers.names():
-        alt.renderers.register(RENDERER, offline_renderer)
-    alt.renderers.enable(RENDERER)
+    `altair`: also register and enable this renderer for Altair charts the notebook makes itself; by default
+    only where Altair is already imported (the library's charts do not need Altair: see `vega`).
+    """
+    if altair or (altair is None and "altair" in sys.modules):
+        import altair as alt
+
+        if RENDERER not in alt.renderers.names():
+            alt.renderers.register(RENDERER, offline_renderer)
+        alt.renderers.enable(RENDERER)
     _state["bundle_emitted"] = False
 
 

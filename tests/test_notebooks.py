@@ -129,6 +129,38 @@ def test_the_library_is_imported_before_altair(name):
     assert not altair or (ours and ours[0] < altair[0])
 
 
+#: what a report's kernel must not import: Altair with jsonschema and narwhals cost about 0.6 s to import and
+#: 0.1-0.2 s a chart to validate (benchmarks/RESULTS.md); pandas is not needed by polars and DuckDB
+REPORT_KERNEL_AVOIDS = {"altair", "jsonschema", "narwhals", "pandas", "great_expectations", "papermill"}
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_a_report_notebook_runs_without_altair(name, built_db):
+    """Every code cell of a report notebook, run in a fresh interpreter as its kernel runs it (charts and
+    tables displayed), leaves none of REPORT_KERNEL_AVOIDS imported, and draws its charts."""
+    import subprocess
+    import sys
+
+    cells = [_source(c) for c in _code_cells(_load(name))]
+    program = "\n".join([
+        "import json, sys",
+        "shown = []",
+        "def display(obj):",
+        "    shown.append(obj._repr_mimebundle_() if hasattr(obj, '_repr_mimebundle_') else obj)",
+        *cells,
+        f"database = {str(built_db)!r}",  # after the parameters cell, as papermill injects it
+        *cells[1:],
+        "charts = [s for s in shown if isinstance(s, dict) and 'sxtd-chart' in s.get('text/html', '')]",
+        "print(json.dumps({'modules': sorted(sys.modules), 'charts': len(charts)}))",
+    ])
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=NOTEBOOKS_DIR,
+                         check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    loaded = {m.split(".")[0] for m in result["modules"]}
+    assert loaded & REPORT_KERNEL_AVOIDS == set()
+    assert result["charts"] >= 3
+
 def test_research_notebook_ends_with_findings_computed_from_the_data():
     cells = _load("01-explore.ipynb")["cells"]
     heading, last = cells[-2], cells[-1]
