@@ -1,8 +1,9 @@
 """The tile-grid map of Viet Nam's 34 provinces since 1/7/2025: one square per province at its place in
 current_provinces (tile_row, tile_column), coloured by plan coverage or by an indicator's value.
 
-Altair charts that draw with no network: no map data, fonts or images are fetched. Frames come from
-`coverage.national_coverage` (or anything with the same columns); a province report passes `highlight=`.
+Vega-Lite charts built as plain dicts (`vega.Chart`; Altair is not imported) that draw with no network: no map
+data, fonts or images are fetched. Frames come from `coverage.national_coverage` (or anything with the same
+columns); a province report passes `highlight=`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sxtd_analysis.offline import skip_slow_imports
+import polars as pl
 
-skip_slow_imports()  # before altair, which imports jsonschema
-import altair as alt  # noqa: E402
-import polars as pl  # noqa: E402
+from sxtd_analysis import vega as vl
 
 #: Square side in pixels (labels are 11 px and wrap onto two lines, so 54 px holds every name).
 TILE = 54
@@ -37,7 +36,7 @@ _TILE_COLUMNS = ("province_slug", "province_name_vi", "tile_row", "tile_column")
 
 
 def coverage_map(coverage: Any, *, highlight: str | None = None, title: str | None = None,
-                 subtitle: str | Sequence[str] | None = None, tile: int = TILE) -> alt.LayerChart:
+                 subtitle: str | Sequence[str] | None = None, tile: int = TILE) -> vl.Chart:
     """Each province a square at its place, coloured by coverage (curated / known only / none).
 
     Args:
@@ -61,17 +60,17 @@ def coverage_map(coverage: Any, *, highlight: str | None = None, title: str | No
         tip_plans=_plans_tip(frame),
     )
     n_with = frame.filter(pl.col("coverage") != "none").height
-    colour = alt.Color("fill_label:N", title="Kế hoạch (plans)",
-                       scale=alt.Scale(domain=list(COVERAGE_LABELS.values()), range=list(COVERAGE_COLOURS.values())),
-                       legend=alt.Legend(orient="bottom", direction="vertical", labelFontSize=LABEL_SIZE,
-                                         titleFontSize=LABEL_SIZE, labelLimit=400))
-    tooltip = [alt.Tooltip("province_name_vi:N", title="Tỉnh, thành phố (province)"),
-               alt.Tooltip("tip_formers:N", title="Gồm các tỉnh cũ (former provinces)"),
-               alt.Tooltip("fill_label:N", title="Kế hoạch (plans)"),
-               alt.Tooltip("tip_plans:N", title="Số kế hoạch (plans known / curated)")]
+    colour = vl.channel("fill_label:N", title="Kế hoạch (plans)",
+                        scale={"domain": list(COVERAGE_LABELS.values()), "range": list(COVERAGE_COLOURS.values())},
+                        legend={"orient": "bottom", "direction": "vertical", "labelFontSize": LABEL_SIZE,
+                                "titleFontSize": LABEL_SIZE, "labelLimit": 400})
+    tooltip = [vl.tooltip("province_name_vi:N", "Tỉnh, thành phố (province)"),
+               vl.tooltip("tip_formers:N", "Gồm các tỉnh cũ (former provinces)"),
+               vl.tooltip("fill_label:N", "Kế hoạch (plans)"),
+               vl.tooltip("tip_plans:N", "Số kế hoạch (plans known / curated)")]
     if "latest_doc_number" in frame.columns:
         frame = frame.with_columns(tip_latest=_latest_tip(frame))
-        tooltip.append(alt.Tooltip("tip_latest:N", title="Kế hoạch mới nhất (latest plan)"))
+        tooltip.append(vl.tooltip("tip_latest:N", "Kế hoạch mới nhất (latest plan)"))
     default_title = (f"{n_with}/{frame.height} tỉnh, thành phố có kế hoạch được ghi nhận "
                      f"({n_with} of {frame.height} provinces with a known plan)")
     return _draw(frame, colour, "fill_label", tooltip, highlight=highlight, title=title or default_title,
@@ -81,7 +80,7 @@ def coverage_map(coverage: Any, *, highlight: str | None = None, title: str | No
 
 def value_map(values: Any, tiles: Any, *, value: str = "value", label: str = "Giá trị (value)",
               unit: str | None = None, highlight: str | None = None, title: str | None = None,
-              subtitle: str | Sequence[str] | None = None, scheme: str = "blues", tile: int = TILE) -> alt.LayerChart:
+              subtitle: str | Sequence[str] | None = None, scheme: str = "blues", tile: int = TILE) -> vl.Chart:
     """Each province a square coloured by an indicator's value; provinces without a value stay grey.
 
     Args:
@@ -120,18 +119,20 @@ def value_map(values: Any, tiles: Any, *, value: str = "value", label: str = "Gi
         dark=(pl.col(value) >= cut).fill_null(False) if cut is not None and hi != lo else pl.lit(False),
         is_reported=pl.col("is_reported").fill_null(False),
     )
-    colour = alt.when(f"isValid(datum['{value}'])").then(
-        alt.Color(f"{value}:Q", title=label, scale=alt.Scale(scheme=scheme),
-                  legend=alt.Legend(orient="bottom", titleFontSize=LABEL_SIZE, labelFontSize=LABEL_SIZE,
-                                    titleLimit=400))).otherwise(alt.value(NO_VALUE_COLOUR))
-    tooltip = [alt.Tooltip("province_name_vi:N", title="Tỉnh, thành phố (province)"),
-               alt.Tooltip("tip_formers:N", title="Gồm các tỉnh cũ (former provinces)"),
-               alt.Tooltip("tip_value:N", title=label)]
+    # a field in a condition: Vega-Lite takes one such condition (a dict, not a list), as Altair wrote it
+    colour = vl.when((f"isValid(datum['{value}'])",
+                      vl.channel(f"{value}:Q", title=label, scale={"scheme": scheme},
+                                 legend={"orient": "bottom", "titleFontSize": LABEL_SIZE,
+                                         "labelFontSize": LABEL_SIZE, "titleLimit": 400})),
+                     otherwise=vl.value(NO_VALUE_COLOUR))
+    tooltip = [vl.tooltip("province_name_vi:N", "Tỉnh, thành phố (province)"),
+               vl.tooltip("tip_formers:N", "Gồm các tỉnh cũ (former provinces)"),
+               vl.tooltip("tip_value:N", label)]
     if frame["is_reported"].any():
         from sxtd_analysis.coverage import REPORTED_MARK
 
         frame = frame.with_columns(tip_tier=pl.when("is_reported").then(pl.lit(REPORTED_MARK)).otherwise(pl.lit("")))
-        tooltip.append(alt.Tooltip("tip_tier:N", title="Nguồn (source)"))
+        tooltip.append(vl.tooltip("tip_tier:N", "Nguồn (source)"))
         notes = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
         subtitle = [*notes, REPORTED_NOTE]
     return _draw(frame, colour, value, tooltip, highlight=highlight, title=title or label, subtitle=subtitle,
@@ -141,8 +142,8 @@ def value_map(values: Any, tiles: Any, *, value: str = "value", label: str = "Gi
 # --- drawing ---------------------------------------------------------------------------------------------
 
 
-def _draw(frame: pl.DataFrame, colour: Any, colour_field: str, tooltip: list, *, highlight: str | None, title: str,
-          subtitle: str | Sequence[str] | None, tile: int) -> alt.LayerChart:
+def _draw(frame: pl.DataFrame, colour: dict[str, Any], colour_field: str, tooltip: list[dict[str, Any]], *,
+          highlight: str | None, title: str, subtitle: str | Sequence[str] | None, tile: int) -> vl.Chart:
     frame = frame.with_columns(
         x=(pl.col("tile_column") - 1) * tile, x2=pl.col("tile_column") * tile - GAP,
         y=(pl.col("tile_row") - 1) * tile, y2=pl.col("tile_row") * tile - GAP,
@@ -157,30 +158,34 @@ def _draw(frame: pl.DataFrame, colour: Any, colour_field: str, tooltip: list, *,
     height = int(frame["tile_row"].max()) * tile
     # only flat columns go into the chart's data (lists and dates of the view are not needed there)
     drawn = ["province_name_vi", "x", "x2", "y", "y2", "cx", "cy", "label", "is_highlighted", "is_reported", "dark"]
-    fields = [t.shorthand.split(":")[0] for t in tooltip] + [colour_field]
-    frame = frame.select(list(dict.fromkeys([*drawn, *fields])))
-    base = alt.Chart(frame).encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None))
+    fields = [t["field"] for t in tooltip] + [colour_field]
+    # one list of rows for the four layers: one dataset, at the top of the layer
+    rows = vl.records(frame.select(list(dict.fromkeys([*drawn, *fields]))))
+    x, y = vl.channel("x:Q", scale=None, axis=None), vl.channel("y:Q", scale=None, axis=None)
     # every square in grey first: a value map's provinces without a value (Vega-Lite drops null colours) stay
-    backdrop = base.mark_rect(cornerRadius=3, color=NO_VALUE_COLOUR).encode(x2="x2:Q", y2="y2:Q", tooltip=tooltip)
-    squares = base.mark_rect(cornerRadius=3).encode(
-        x2="x2:Q", y2="y2:Q", color=colour, tooltip=tooltip,
-        stroke=alt.when("datum.is_highlighted").then(alt.value("#000000"))
-        .when("datum.is_reported").then(alt.value(REPORTED_STROKE)).otherwise(alt.value("#ffffff")),
-        strokeWidth=alt.when("datum.is_highlighted").then(alt.value(3))
-        .when("datum.is_reported").then(alt.value(2.5)).otherwise(alt.value(1)),
-        strokeDash=alt.when("datum.is_reported").then(alt.value([6, 3])).otherwise(alt.value([1, 0])),
+    backdrop = vl.unit(rows, vl.mark("rect", cornerRadius=3, color=NO_VALUE_COLOUR), x=x, y=y, x2="x2", y2="y2",
+                       tooltip=tooltip)
+    squares = vl.unit(
+        rows, vl.mark("rect", cornerRadius=3), x=x, y=y, x2="x2", y2="y2", color=colour, tooltip=tooltip,
+        stroke=vl.when(("datum.is_highlighted", vl.value("#000000")), ("datum.is_reported", vl.value(REPORTED_STROKE)),
+                       otherwise=vl.value("#ffffff")),
+        strokeWidth=vl.when(("datum.is_highlighted", vl.value(3)), ("datum.is_reported", vl.value(2.5)),
+                            otherwise=vl.value(1)),
+        strokeDash=vl.when(("datum.is_reported", vl.value([6, 3])), otherwise=vl.value([1, 0])),
     )
-    text = alt.Chart(frame).encode(
-        x=alt.X("cx:Q", scale=None, axis=None), y=alt.Y("cy:Q", scale=None, axis=None), text="label:N",
-        color=alt.when("datum.dark").then(alt.value("#ffffff")).otherwise(alt.value("#1a1a1a")), tooltip=tooltip)
-    labels = text.transform_filter("!datum.is_highlighted").mark_text(fontSize=LABEL_SIZE, lineBreak="\n")
-    bold = text.transform_filter("datum.is_highlighted").mark_text(fontSize=LABEL_SIZE, lineBreak="\n",
-                                                                    fontWeight="bold")
-    heading = alt.TitleParams(title, subtitle=subtitle or alt.Undefined, anchor="start", fontSize=13,
-                              subtitleFontSize=LABEL_SIZE)
-    # no configure_*: the caller may still concatenate or layer the map
-    return alt.layer(backdrop, squares, labels, bold).properties(
-        width=width, height=height, title=heading, view=alt.ViewBackground(strokeWidth=0))
+    text = {"x": vl.channel("cx:Q", scale=None, axis=None), "y": vl.channel("cy:Q", scale=None, axis=None),
+            "text": "label:N", "color": vl.when(("datum.dark", vl.value("#ffffff")), otherwise=vl.value("#1a1a1a")),
+            "tooltip": tooltip}
+    labels = vl.unit(rows, vl.mark("text", fontSize=LABEL_SIZE, lineBreak="\n"),
+                     transform=[{"filter": "!datum.is_highlighted"}], **text)
+    bold = vl.unit(rows, vl.mark("text", fontSize=LABEL_SIZE, lineBreak="\n", fontWeight="bold"),
+                   transform=[{"filter": "datum.is_highlighted"}], **text)
+    heading: dict[str, Any] = {"text": title, "anchor": "start", "fontSize": 13, "subtitleFontSize": LABEL_SIZE}
+    if subtitle:
+        heading["subtitle"] = subtitle if isinstance(subtitle, str) else list(subtitle)
+    # no config: the caller may still concatenate or layer the map
+    return vl.Chart(vl.layer(backdrop, squares, labels, bold, width=width, height=height, title=heading,
+                             view={"strokeWidth": 0}))
 
 
 def _tiles(df: Any, what: str) -> pl.DataFrame:

@@ -425,6 +425,72 @@ def test_value_map_greys_missing_values_and_marks_reported_ones(con):
     assert backdrop["mark"]["color"] == tilemap.NO_VALUE_COLOUR and "transform" not in backdrop
 
 
+def _conditions(channel: dict) -> list[dict]:
+    """A channel's conditions in order (Vega-Lite takes one condition as a dict or several as a list)."""
+    cond = channel.get("condition", [])
+    return cond if isinstance(cond, list) else [cond]
+
+
+def _maps(con) -> dict:
+    cov = queries.national_coverage(con)
+    values = pl.DataFrame({"province_slug": ["ha-tinh", "ha-noi"], "value": [85.0, 100.0],
+                           "is_reported": [False, True]})
+    return {"coverage": tilemap.coverage_map(cov, highlight="Hà Nội"),
+            "value": tilemap.value_map(values, cov, highlight="Hà Tĩnh", subtitle=("a", "b"))}
+
+
+def test_the_maps_are_valid_vega_lite_with_one_dataset_and_round_trip_through_altair(con):
+    for kind, chart in _maps(con).items():
+        chart.validate()
+        spec = chart.to_dict()
+        assert "config" not in spec, kind  # the caller may still layer or concatenate the map
+        assert list(spec["datasets"]) == [spec["data"]["name"]], kind  # four layers, one dataset at the top
+        assert all("data" not in layer for layer in spec["layer"]), kind
+        back = chart.to_altair().to_dict()
+        back.pop("config")  # Altair's default theme (continuousWidth/Height), not part of the map
+        assert back == spec, kind
+
+
+def test_the_squares_outline_the_highlight_and_dash_reported_values(con):
+    maps = _maps(con)
+    for kind, chart in maps.items():
+        backdrop, squares, labels, bold = chart.to_dict()["layer"]
+        enc = squares["encoding"]
+        assert [(c["test"], c["value"]) for c in _conditions(enc["stroke"])] == [
+            ("datum.is_highlighted", "#000000"), ("datum.is_reported", tilemap.REPORTED_STROKE)], kind
+        assert enc["stroke"]["value"] == "#ffffff"
+        assert [(c["test"], c["value"]) for c in _conditions(enc["strokeWidth"])] == [
+            ("datum.is_highlighted", 3), ("datum.is_reported", 2.5)] and enc["strokeWidth"]["value"] == 1
+        assert [(c["test"], c["value"]) for c in _conditions(enc["strokeDash"])] == [("datum.is_reported", [6, 3])]
+        assert enc["strokeDash"]["value"] == [1, 0]
+        assert (enc["x2"], enc["y2"]) == ({"field": "x2"}, {"field": "y2"})
+        assert labels["transform"] == [{"filter": "!datum.is_highlighted"}]
+        assert bold["transform"] == [{"filter": "datum.is_highlighted"}] and bold["mark"]["fontWeight"] == "bold"
+        for text in (labels, bold):
+            assert [(c["test"], c["value"]) for c in _conditions(text["encoding"]["color"])] == [
+                ("datum.dark", "#ffffff")]
+        assert backdrop["encoding"]["tooltip"] == squares["encoding"]["tooltip"] == labels["encoding"]["tooltip"]
+    coverage_colour = maps["coverage"].to_dict()["layer"][1]["encoding"]["color"]
+    assert coverage_colour["field"] == "fill_label"
+    assert coverage_colour["scale"]["range"] == list(tilemap.COVERAGE_COLOURS.values())
+    value_spec = maps["value"].to_dict()
+    [colour] = _conditions(value_spec["layer"][1]["encoding"]["color"])  # grey where the value is null
+    assert (colour["test"], colour["field"], colour["type"]) == ("isValid(datum['value'])", "value", "quantitative")
+    assert value_spec["layer"][1]["encoding"]["color"]["value"] == tilemap.NO_VALUE_COLOUR
+    assert value_spec["title"]["subtitle"] == ["a", "b", tilemap.REPORTED_NOTE]
+    rows = {r["province_name_vi"]: r for r in value_spec["datasets"][value_spec["data"]["name"]]}
+    assert rows["Hà Tĩnh"]["is_highlighted"] and rows["Hà Nội"]["is_reported"] and not rows["Huế"]["is_reported"]
+
+
+def test_the_tile_map_does_not_import_altair():
+    import subprocess
+    import sys
+
+    code = "import sys, sxtd_analysis.tilemap; print('altair' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"
+
+
 def test_the_map_renders_to_png_without_network(con):
     import vl_convert as vlc
 
