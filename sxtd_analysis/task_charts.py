@@ -1,5 +1,6 @@
-"""Altair charts of the provinces' plans over time and of who carries out their tasks: plan periods and target
-years, tasks per lead agency, the task timeline and the coordination matrix (see `charts` for the conventions)."""
+"""Charts (Vega-Lite specifications, see `vega`) of the provinces' plans over time and of who carries out their
+tasks: plan periods and target years, tasks per lead agency, the task timeline and the coordination matrix (see
+`charts` for the conventions)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sxtd_analysis.offline import skip_slow_imports
+import polars as pl
 
-skip_slow_imports()  # before altair, which imports jsonschema: ~1.2 s less per report kernel
-import altair as alt  # noqa: E402
-import polars as pl  # noqa: E402
-
-from sxtd_analysis import chart_style as cs  # noqa: E402
-from sxtd_analysis.formatting import (  # noqa: E402
+from sxtd_analysis import chart_style as cs
+from sxtd_analysis import vega as vl
+from sxtd_analysis.formatting import (
     as_polars,
     milestone_marks,
     require_columns,
@@ -29,7 +27,7 @@ YEARS_FROM_PLAN = "theo giai đoạn kế hoạch (no years printed)"
 
 def plan_timeline_chart(plans: Any, targets: Any = None, *, sort: Sequence[str] | None = None,
                         milestones: Mapping[int, str] | None = None, title: str | None = None
-                        ) -> alt.LayerChart:
+                        ) -> vl.Chart:
     """Each province's plan period as a bar (issue date ▼, vision year dashed), its target years as
     diamonds (sized by the number of targets) and the national milestones as vertical rules.
 
@@ -68,19 +66,19 @@ def plan_timeline_chart(plans: Any, targets: Any = None, *, sort: Sequence[str] 
                           for d in issued], dtype=pl.String),
         issued_x=pl.Series([cs.year_start(d) for d in issued], dtype=pl.Float64))
     rows = list(dict.fromkeys(p.sort(["_rank", "period_start_year"])["row"]))
-    y = alt.Y("row:N", sort=rows, scale=alt.Scale(domain=rows), title=None,
-              axis=alt.Axis(labelLimit=cs.label_limit(220, 120)))
+    y = vl.channel("row:N", sort=rows, scale={"domain": rows}, title=None,
+                   axis={"labelLimit": cs.label_limit(220, 120)})
     vision = p.filter(pl.col("vision_year").is_not_null() & (pl.col("vision_year") > pl.col("period_end_year")))
     vision = vision.with_columns(vision_x=pl.col("vision_year").cast(pl.Float64) + 1)
-    tips = [alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
-            alt.Tooltip("doc_number:N", title="Số văn bản (number)"),
-            alt.Tooltip("title_vi:N", title="Tên kế hoạch (title)"),
-            alt.Tooltip("issued:N", title="Ngày ban hành (issued)"),
-            alt.Tooltip("period:N", title="Giai đoạn (period)"),
-            alt.Tooltip("vision:N", title="Tầm nhìn (vision)"),
-            alt.Tooltip("programme:N", title="Chương trình quốc gia (programme)"),
-            alt.Tooltip("successor:N", title="Thuộc tỉnh từ 2025 (since 2025)"),
-            alt.Tooltip("raw_file:N", title="Tệp gốc (raw file)")]
+    tips = [vl.tooltip("province_name_vi:N", "Tỉnh (province)"),
+            vl.tooltip("doc_number:N", "Số văn bản (number)"),
+            vl.tooltip("title_vi:N", "Tên kế hoạch (title)"),
+            vl.tooltip("issued:N", "Ngày ban hành (issued)"),
+            vl.tooltip("period:N", "Giai đoạn (period)"),
+            vl.tooltip("vision:N", "Tầm nhìn (vision)"),
+            vl.tooltip("programme:N", "Chương trình quốc gia (programme)"),
+            vl.tooltip("successor:N", "Thuộc tỉnh từ 2025 (since 2025)"),
+            vl.tooltip("raw_file:N", "Tệp gốc (raw file)")]
     points = _target_years(as_polars(targets), p) if targets is not None else None
     xs = [x for x in p["x0"].to_list() + p["x1"].to_list() + p["issued_x"].to_list()
           + vision["vision_x"].to_list() + ([] if points is None else points["x"].to_list())
@@ -88,63 +86,67 @@ def plan_timeline_chart(plans: Any, targets: Any = None, *, sort: Sequence[str] 
     lo, hi = (float(int(min(xs))), float(int(max(xs)) + 1)) if xs else (2018.0, 2031.0)
     programmes = [k for k in PROGRAMME_COLOURS if k in set(p["programme"].to_list())]
     programmes += sorted(set(p["programme"].to_list()) - set(programmes))
-    bars = alt.Chart(p).mark_bar(height=16, cornerRadius=3).encode(
-        x=alt.X("x0:Q", axis=cs.year_axis(lo, hi, "Năm (year)"),
-                scale=alt.Scale(domain=[lo, hi], nice=False, zero=False)),
-        x2="x1:Q", y=y,
-        color=alt.Color("programme:N", scale=alt.Scale(domain=programmes,
-                                                       range=[PROGRAMME_COLOURS.get(k, "#888888")
-                                                              for k in programmes]),
-                        legend=cs.legend("Chương trình quốc gia (national programme)")),
+    plan_rows = vl.records(p)  # one list for the bars and their labels: one dataset, as Altair wrote it
+    bars = vl.unit(
+        plan_rows, vl.mark("bar", height=16, cornerRadius=3),
+        x=vl.channel("x0:Q", axis=cs.year_axis(lo, hi, "Năm (year)"),
+                     scale={"domain": [lo, hi], "nice": False, "zero": False}),
+        x2={"field": "x1"}, y=y,
+        color=vl.channel("programme:N", scale={"domain": programmes,
+                                               "range": [PROGRAMME_COLOURS.get(k, "#888888") for k in programmes]},
+                         legend=cs.legend("Chương trình quốc gia (national programme)")),
         tooltip=tips)
-    labels = alt.Chart(p).mark_text(align="left", baseline="top", dy=11, fontSize=cs.SMALL_FONT,
-                                    color="#222222").encode(
-        x="x0:Q", y=y, text="period:N", tooltip=tips)
-    layers: list[Any] = [bars, labels]
+    labels = vl.unit(plan_rows, vl.mark("text", align="left", baseline="top", dy=11, fontSize=cs.SMALL_FONT,
+                                        color="#222222"),
+                     x="x0:Q", y=y, text="period:N", tooltip=tips)
+    layers: list[dict[str, Any]] = [bars, labels]
     if not vision.is_empty():
-        layers.append(alt.Chart(vision).mark_rule(strokeDash=[4, 3], color="#3182bd", strokeWidth=2).encode(
-            x="x1:Q", x2="vision_x:Q", y=y, tooltip=tips))
+        layers.append(vl.unit(vision, vl.mark("rule", strokeDash=[4, 3], color="#3182bd", strokeWidth=2),
+                              x="x1:Q", x2={"field": "vision_x"}, y=y, tooltip=tips))
     issued_rows = p.filter(pl.col("issued_x").is_not_null())
     if not issued_rows.is_empty():
-        layers.append(alt.Chart(issued_rows).mark_point(shape="triangle-down", filled=True, size=90,
-                                                        color="#de2d26", yOffset=-12).encode(
-            x="issued_x:Q", y=y, tooltip=tips))
+        # every plan dated (as in one province's report): the bars' rows, one dataset as Altair wrote it
+        issued_rows = plan_rows if issued_rows.height == p.height else issued_rows
+        layers.append(vl.unit(issued_rows, vl.mark("point", shape="triangle-down", filled=True, size=90,
+                                                   color="#de2d26", yOffset=-12),
+                              x="issued_x:Q", y=y, tooltip=tips))
     if points is not None and not points.is_empty():
-        layers.append(alt.Chart(points).mark_point(shape="diamond", filled=True, color="#111111",
-                                                   opacity=0.85).encode(
+        layers.append(vl.unit(
+            points, vl.mark("point", shape="diamond", filled=True, color="#111111", opacity=0.85),
             x="x:Q", y=y, size=_target_size(points["n_targets"].to_list()),
-            tooltip=[alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
-                     alt.Tooltip("target_year:Q", title="Năm mục tiêu (target year)", format="d"),
-                     alt.Tooltip("n_targets:Q", title="Số mục tiêu (targets)"),
-                     alt.Tooltip("indicators:N", title="Chỉ tiêu (indicators)")]))
+            tooltip=[vl.tooltip("province_name_vi:N", "Tỉnh (province)"),
+                     vl.tooltip("target_year:Q", "Năm mục tiêu (target year)", format="d"),
+                     vl.tooltip("n_targets:Q", "Số mục tiêu (targets)"),
+                     vl.tooltip("indicators:N", "Chỉ tiêu (indicators)")]))
     marks = dict(milestone_marks() if milestones is None else milestones)
     ms = pl.DataFrame({"year": list(marks), "programme": list(marks.values())},
                       schema={"year": pl.Int64, "programme": pl.String}).with_columns(
         x=pl.col("year") + 0.5).filter((pl.col("x") >= lo) & (pl.col("x") <= hi)).with_columns(
         label=pl.lit("mốc ") + pl.col("year").cast(pl.String) + pl.lit(" · ") + pl.col("programme"))
     if not ms.is_empty():
-        mtips = [alt.Tooltip("label:N", title="Mốc quốc gia (national milestone)")]
-        layers.insert(0, alt.Chart(ms).mark_rule(strokeDash=[2, 2], color="#999999").encode(
-            x="x:Q", tooltip=mtips))
-        layers.append(alt.Chart(ms).mark_text(baseline="bottom", dy=-2, fontSize=cs.SMALL_FONT,
-                                              color="#555555").encode(
-            x="x:Q", y=alt.value(0), text="label:N", tooltip=mtips))
-    return cs.finish(alt.layer(*layers).properties(
-        width="container", height=alt.Step(48),
+        mtips = [vl.tooltip("label:N", "Mốc quốc gia (national milestone)")]
+        milestone_rows = vl.records(ms)  # the rules and their labels: one dataset
+        layers.insert(0, vl.unit(milestone_rows, vl.mark("rule", strokeDash=[2, 2], color="#999999"),
+                                 x="x:Q", tooltip=mtips))
+        layers.append(vl.unit(milestone_rows, vl.mark("text", baseline="bottom", dy=-2, fontSize=cs.SMALL_FONT,
+                                                      color="#555555"),
+                              x="x:Q", y=vl.value(0), text="label:N", tooltip=mtips))
+    return cs.finish(vl.layer(
+        *layers, width="container", height=vl.step(48),
         title=cs.title(title or "Giai đoạn kế hoạch và năm mục tiêu (plan periods and target years)",
                        "Thanh: giai đoạn; ▼ ngày ban hành; ◆ năm mục tiêu; vạch đứt: mốc quốc gia (bar: period; "
                        "▼ issued; ◆ target years; dashed: national milestones)."),
     ))
 
 
-def _target_size(counts: Sequence[int]) -> alt.Size:
+def _target_size(counts: Sequence[int]) -> dict[str, Any]:
     """Diamonds sized by their number of targets, with a legend of whole numbers that draws for any counts
     (one count for every diamond included: a scale whose domain is one value drew nothing, 'MNaN')."""
     top = max(max(counts, default=1), 2)
     values = sorted({1, (1 + top) // 2, top}) if top > 2 else [1, 2]
-    return alt.Size("n_targets:Q", scale=alt.Scale(domain=[0, top], range=[30, 300], zero=True),
-                    legend=cs.legend("Số mục tiêu (targets)", values=values, format="d", symbolFillColor="#111111",
-                                     symbolType="diamond"))
+    return vl.channel("n_targets:Q", scale={"domain": [0, top], "range": [30, 300], "zero": True},
+                      legend=cs.legend("Số mục tiêu (targets)", values=values, format="d", symbolFillColor="#111111",
+                                       symbolType="diamond"))
 
 
 def _target_years(t: pl.DataFrame, plans: pl.DataFrame) -> pl.DataFrame:
@@ -189,7 +191,7 @@ def _per_agency_and_province(a: pl.DataFrame) -> pl.DataFrame:
 
 
 def agency_task_chart(df: Any, *, sort: Sequence[str] | None = None, top: int | None = None,
-                      title: str | None = None) -> alt.LayerChart:
+                      title: str | None = None) -> vl.Chart:
     """Tasks per leading agency (frame of `api.tasks_by_agency`), stacked by province, most tasks first."""
     a = _per_agency_and_province(as_polars(df))
     provinces = cs.province_order(a, sort)
@@ -208,35 +210,37 @@ def agency_task_chart(df: Any, *, sort: Sequence[str] | None = None, top: int | 
         totals = totals.head(top)
         a = a.filter(pl.col("agency_name_vi").is_in(totals["agency_name_vi"].to_list()))
     agencies = totals["agency_name_vi"].to_list()
-    y = alt.Y("agency_name_vi:N", sort=agencies, scale=alt.Scale(domain=agencies), title=None,
-              axis=alt.Axis(labelLimit=cs.label_limit(300, 150)))
+    y = vl.channel("agency_name_vi:N", sort=agencies, scale={"domain": agencies}, title=None,
+                   axis={"labelLimit": cs.label_limit(300, 150)})
     optional = [("n_tasks_as_co_lead", "Trong đó đồng chủ trì (as co-lead)"),
                 ("n_partner_links", "Lượt cơ quan phối hợp (partner links)"),
                 ("avg_partners_per_task", "Phối hợp bình quân (partners per task)")]
-    bars = alt.Chart(a).mark_bar().encode(
-        x=alt.X("sum(n_tasks):Q", title="Số nhiệm vụ chủ trì (tasks led)", axis=alt.Axis(tickMinStep=1)),
+    bars = vl.unit(
+        a, vl.mark("bar"),
+        x=vl.channel("sum(n_tasks):Q", title="Số nhiệm vụ chủ trì (tasks led)", axis={"tickMinStep": 1}),
         y=y,
         color=cs.province_colour(provinces, a["province_name_vi"].to_list()),
-        order=alt.Order("province_rank:Q"),
-        tooltip=[alt.Tooltip("agency_name_vi:N", title="Cơ quan"),
-                 alt.Tooltip("agency_name_en:N", title="Agency"),
-                 alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
-                 alt.Tooltip("n_tasks:Q", title="Số nhiệm vụ chủ trì (tasks led)"),
-                 *[alt.Tooltip(f"{c}:Q", title=t) for c, t in optional if c in a.columns],
-                 alt.Tooltip("years:N", title="Năm (years)")])
-    totals_text = alt.Chart(totals).mark_text(align="left", dx=4).encode(
+        order=vl.channel("province_rank:Q"),
+        tooltip=[vl.tooltip("agency_name_vi:N", "Cơ quan"),
+                 vl.tooltip("agency_name_en:N", "Agency"),
+                 vl.tooltip("province_name_vi:N", "Tỉnh (province)"),
+                 vl.tooltip("n_tasks:Q", "Số nhiệm vụ chủ trì (tasks led)"),
+                 *[vl.tooltip(f"{c}:Q", t) for c, t in optional if c in a.columns],
+                 vl.tooltip("years:N", "Năm (years)")])
+    totals_text = vl.unit(
+        totals, vl.mark("text", align="left", dx=4),
         x="total:Q", y=y, text="total:Q",
-        tooltip=[alt.Tooltip("agency_name_vi:N", title="Cơ quan"), alt.Tooltip("agency_name_en:N", title="Agency"),
-                 alt.Tooltip("total:Q", title="Tổng (total)")])
-    return cs.finish(alt.layer(bars, totals_text).properties(
-        width="container", height=alt.Step(24),
+        tooltip=[vl.tooltip("agency_name_vi:N", "Cơ quan"), vl.tooltip("agency_name_en:N", "Agency"),
+                 vl.tooltip("total:Q", "Tổng (total)")])
+    return cs.finish(vl.layer(
+        bars, totals_text, width="container", height=vl.step(24),
         title=cs.title(title or "Nhiệm vụ theo cơ quan chủ trì (tasks per lead agency)",
                        "Đồng chủ trì được tính cho mỗi cơ quan (co-leads count for each)."),
     ))
 
 
 def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | None = None,
-                        title: str | None = None, width: int = 640) -> alt.FacetChart:
+                        title: str | None = None, width: int = 640) -> vl.Chart:
     """Gantt chart of tasks, start to end year, one panel per lead agency (most tasks first).
 
     `df`: a frame of `load_tasks` (or `ProvinceProfile.tasks` with `plans` to give the plan periods). A task
@@ -285,29 +289,29 @@ def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | Non
     counts = t.group_by("agency").len()
     alphabet = vietnamese_sorted(counts["agency"].to_list())
     agencies = [r[0] for r in sorted(counts.iter_rows(), key=lambda r: (-r[1], alphabet.index(r[0])))]
-    chart = alt.Chart(t.drop("_rank")).mark_rect(stroke="#444444", strokeWidth=0.6).encode(
-        x=alt.X("x0:Q", axis=cs.year_axis(lo, hi), scale=alt.Scale(domain=[lo, hi], nice=False, zero=False)),
-        x2="x1:Q",
-        y=alt.Y("label:N", sort=rows, title=None, axis=alt.Axis(labelFontSize=cs.SMALL_FONT, labelLimit=160)),
+    panel = vl.unit(
+        t.drop("_rank"), vl.mark("rect", stroke="#444444", strokeWidth=0.6),
+        x=vl.channel("x0:Q", axis=cs.year_axis(lo, hi), scale={"domain": [lo, hi], "nice": False, "zero": False}),
+        x2={"field": "x1"},
+        y=vl.channel("label:N", sort=rows, title=None, axis={"labelFontSize": cs.SMALL_FONT, "labelLimit": 160}),
         color=cs.province_colour(provinces, t["province_name_vi"].to_list()),
-        opacity=alt.Opacity("years_source:O", scale=alt.Scale(domain=[YEARS_PRINTED, YEARS_FROM_PLAN],
-                                                              range=[0.9, 0.3]),
-                            legend=cs.legend("Thời gian (timing)", direction="vertical")),
-        tooltip=[alt.Tooltip("_short:N", title="Số thứ tự (row as printed)"),
+        opacity=vl.channel("years_source:O", scale={"domain": [YEARS_PRINTED, YEARS_FROM_PLAN], "range": [0.9, 0.3]},
+                           legend=cs.legend("Thời gian (timing)", direction="vertical")),
+        tooltip=[vl.tooltip("_short:N", "Số thứ tự (row as printed)"),
                  *title_tips,
-                 alt.Tooltip("agency:N", title="Cơ quan chủ trì"),
-                 alt.Tooltip("agency_en:N", title="Lead agency"),
-                 alt.Tooltip("province_name_vi:N", title="Tỉnh (province)"),
-                 alt.Tooltip("timing:N", title="Thời gian (timing as printed)"),
-                 alt.Tooltip("frequency:N", title="Tần suất (frequency)"),
-                 alt.Tooltip("source:N", title="Nguồn (source)")],
-    ).properties(width=width, height=alt.Step(17))
-    chart = chart.facet(
-        row=alt.Row("agency:N", sort=agencies, title=None,
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
-                                      labelFontWeight="bold", labelLimit=600)),
-        spacing=16,
-    ).resolve_scale(y="independent").properties(
+                 vl.tooltip("agency:N", "Cơ quan chủ trì"),
+                 vl.tooltip("agency_en:N", "Lead agency"),
+                 vl.tooltip("province_name_vi:N", "Tỉnh (province)"),
+                 vl.tooltip("timing:N", "Thời gian (timing as printed)"),
+                 vl.tooltip("frequency:N", "Tần suất (frequency)"),
+                 vl.tooltip("source:N", "Nguồn (source)")],
+        properties={"width": width, "height": vl.step(17)})
+    chart = vl.facet(
+        panel,
+        row=vl.channel("agency:N", sort=agencies, title=None,
+                       header={"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start", "labelOrient": "top",
+                               "labelFontWeight": "bold", "labelLimit": 600}),
+        spacing=16, resolve={"scale": {"y": "independent"}},
         title=cs.title(title or "Tiến độ nhiệm vụ theo cơ quan chủ trì (task timeline by lead agency)",
                        "Nhạt, dấu *: nhiệm vụ không ghi năm, vẽ theo giai đoạn kế hoạch (faded, *: no years "
                        "printed, drawn over the plan period)."),
@@ -315,7 +319,7 @@ def task_timeline_chart(df: Any, plans: Any = None, *, sort: Sequence[str] | Non
     return cs.finish(chart, fit=110)
 
 
-def agency_network_chart(edges: Any, *, top: int | None = None, title: str | None = None) -> alt.LayerChart:
+def agency_network_chart(edges: Any, *, top: int | None = None, title: str | None = None) -> vl.Chart:
     """Coordination matrix: lead agency (rows) x partner agency (columns), cell = tasks they share
     (frame of `load_agency_links`)."""
     e = as_polars(edges)
@@ -331,23 +335,23 @@ def agency_network_chart(edges: Any, *, top: int | None = None, title: str | Non
 
     leads, partners = order("lead_name_vi"), order("partner_name_vi")
     e = e.filter(pl.col("lead_name_vi").is_in(leads) & pl.col("partner_name_vi").is_in(partners))
-    base = alt.Chart(e).encode(
-        x=alt.X("partner_name_vi:N", sort=partners, title="Cơ quan phối hợp (partner)",
-                axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=200)),
-        y=alt.Y("lead_name_vi:N", sort=leads, title="Cơ quan chủ trì (lead)", axis=alt.Axis(labelLimit=260)),
-        tooltip=[alt.Tooltip("lead_name_vi:N", title="Chủ trì"), alt.Tooltip("lead_name_en:N", title="Lead"),
-                 alt.Tooltip("partner_name_vi:N", title="Phối hợp"),
-                 alt.Tooltip("partner_name_en:N", title="Partner"),
-                 alt.Tooltip("n_tasks:Q", title="Số nhiệm vụ chung (tasks)"),
-                 alt.Tooltip("provinces:N", title="Tỉnh (provinces)")])
-    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("n_tasks:Q", scale=alt.Scale(scheme="oranges"),
-                        legend=cs.legend("Số nhiệm vụ (tasks)")))
+    rows = vl.records(e)  # both layers draw the same rows: one dataset, at the top
+    base = {
+        "x": vl.channel("partner_name_vi:N", sort=partners, title="Cơ quan phối hợp (partner)",
+                        axis={"orient": "top", "labelAngle": -40, "labelLimit": 200}),
+        "y": vl.channel("lead_name_vi:N", sort=leads, title="Cơ quan chủ trì (lead)", axis={"labelLimit": 260}),
+        "tooltip": [vl.tooltip("lead_name_vi:N", "Chủ trì"), vl.tooltip("lead_name_en:N", "Lead"),
+                    vl.tooltip("partner_name_vi:N", "Phối hợp"),
+                    vl.tooltip("partner_name_en:N", "Partner"),
+                    vl.tooltip("n_tasks:Q", "Số nhiệm vụ chung (tasks)"),
+                    vl.tooltip("provinces:N", "Tỉnh (provinces)")]}
+    rect = vl.unit(rows, vl.mark("rect", stroke="white", strokeWidth=1), **base,
+                   color=vl.channel("n_tasks:Q", scale={"scheme": "oranges"}, legend=cs.legend("Số nhiệm vụ (tasks)")))
     cut = max(e["n_tasks"].max() or 0, 1) * 0.6
-    text = base.mark_text(fontSize=cs.SMALL_FONT).encode(
-        text="n_tasks:Q", color=alt.condition(f"datum.n_tasks > {cut}", alt.value("white"), alt.value("#222222")))
-    return cs.finish(alt.layer(rect, text).properties(
-        width=alt.Step(24), height=alt.Step(20),
+    text = vl.unit(rows, vl.mark("text", fontSize=cs.SMALL_FONT), **base, text="n_tasks:Q",
+                   color=vl.when((f"datum.n_tasks > {cut}", vl.value("white")), otherwise=vl.value("#222222")))
+    return cs.finish(vl.layer(
+        rect, text, width=vl.step(24), height=vl.step(20),
         title=cs.title(title or "Mạng lưới phối hợp: chủ trì → phối hợp (coordination: lead → partner)",
                        "Ô: số nhiệm vụ mà cơ quan chủ trì giao cho cơ quan phối hợp (cell: tasks shared)."),
     ), min_width=0)

@@ -16,7 +16,7 @@ import pytest
 import vl_convert
 
 import sxtd_analysis
-from sxtd_analysis import chart_style, charts, findings, formatting, queries, tables
+from sxtd_analysis import chart_style, charts, findings, formatting, queries, tables, vega
 from sxtd_analysis.schema import VERDICTS
 
 PROVINCES_MIXED_UP = ["Thái Nguyên", "Đồng Tháp", "Hòa Bình", "Hà Tĩnh", "Điện Biên", "Đà Nẵng", "Bắc Ninh",
@@ -475,6 +475,24 @@ def test_agency_network_chart_spec():
     assert rect["encoding"]["x"]["sort"] == ["UBND các huyện", "Báo tỉnh"]
     assert rect["encoding"]["color"]["field"] == "n_tasks"
     assert len(_rows(spec)) == 3
+
+
+def test_agency_and_timeline_charts_validate_and_round_trip_through_altair(plans, alignment, agencies, tasks,
+                                                                          task_plans):
+    """task_charts writes Vega-Lite as dicts (no Altair at run time): each chart is valid against the schema, and
+    `to_altair()` gives a researcher the same chart as an Altair object."""
+    edges = pl.DataFrame({"lead_name_vi": ["Sở Công Thương"], "partner_name_vi": ["Báo tỉnh"], "n_tasks": [3]})
+    made = [charts.plan_timeline_chart(plans, alignment), charts.plan_timeline_chart(plans),
+            charts.agency_task_chart(agencies), charts.task_timeline_chart(tasks, task_plans),
+            charts.agency_network_chart(edges)]
+    for chart in made:
+        assert isinstance(chart, vega.Chart)
+        chart.validate()
+        spec = chart.to_dict()
+        marks = [lay["mark"] for lay in _layers(spec.get("spec", spec))]
+        again = chart.to_altair().to_dict()
+        assert [lay["mark"] for lay in _layers(again.get("spec", again))] == marks
+        assert again["title"] == spec["title"]
 
 
 def _cells(html: str) -> list[tuple[str, str]]:
