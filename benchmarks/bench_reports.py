@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         ["  same, papermill's defaults", 1, m["papermill"], spread("papermill"), m["papermill"] / f,
          c["papermill"], o["papermill"], "papermill's kernel manager and shutdown"],
         ["imports-only notebook", 1, m["imports"], spread("imports"), m["imports"] / f, c["imports"], o["imports"],
-         "polars, charts (altair), connect, one query"],
+         "polars, the charts (no Altair), connect, one query"],
         [f"one province ({PROVINCE})", 1, m["one"], spread("one"), m["one"] / f, c["one"], o["one"],
          "<= 2.5 x floor: " + ("met" if m["one"] / f <= 2.5 else "missed")],
         ["--all, 1 job", n_reports, a1, spread("all1"), a1 / f, c["all1"], o["all1"],

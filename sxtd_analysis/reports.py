@@ -91,15 +91,20 @@ def _paths(paths: Paths | None) -> Paths:
     return paths or get_paths()
 
 
-def province_registry(database: Path | str) -> list[Province]:
-    """The provinces a report can be made for (those with a plan), in Vietnamese alphabetical order."""
+def province_registry(database: Path | str, *, con=None) -> list[Province]:
+    """The provinces a report can be made for (those with a plan), in Vietnamese alphabetical order.
+
+    `con`: an open connection to the database to ask (else one is opened and closed).
+    """
     from sxtd_analysis.queries import connect, list_provinces
 
-    con = connect(database)
+    own = con is None
+    con = connect(database) if own else con
     try:
         frame = list_provinces(con)
     finally:
-        con.close()
+        if own:
+            con.close()
     return [Province(slug, name) for slug, name in zip(frame["province_slug"], frame["name_vi"], strict=True)]
 
 
@@ -114,9 +119,9 @@ def resolve_provinces(names: Iterable[str], *, paths: Paths | None = None) -> li
     con = connect(paths.database)
     try:
         slugs = [find_province(con, name=name) for name in names]
+        by_slug = {p.slug: p for p in province_registry(paths.database, con=con)}
     finally:
         con.close()
-    by_slug = {p.slug: p for p in province_registry(paths.database)}
     return [by_slug[s] for s in dict.fromkeys(slugs)]
 
 

@@ -168,6 +168,7 @@ class Chart:
 
         Raises ValueError naming the first problem and where it is.
         """
+        _skip_slow_imports()
         from altair.utils.schemapi import validate_jsonschema
         from altair.vegalite.v6.schema import core
 
@@ -178,6 +179,7 @@ class Chart:
 
     def to_altair(self, validate: bool = True) -> Any:
         """The chart as an Altair object (LayerChart, FacetChart... or Chart), to extend with Altair's API."""
+        _skip_slow_imports()
         import altair as alt
 
         kind = next((name for key, name in _COMPOSITIONS.items() if key in self._spec), "Chart")
@@ -191,6 +193,12 @@ class Chart:
     def __repr__(self) -> str:
         kind = next((key for key in _COMPOSITIONS if key in self._spec), "unit")
         return f"<vega.Chart {kind}: {json.dumps(self._spec.get('title', ''), ensure_ascii=False)[:80]}>"
+
+
+def _skip_slow_imports() -> None:
+    from sxtd_analysis.offline import skip_slow_imports
+
+    skip_slow_imports()  # before Altair, which imports jsonschema: ~1.2 s less
 
 
 def _with_datasets(spec: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import sxtd_analysis as sx
-from sxtd_analysis import findings, queries, task_findings
+from sxtd_analysis import charts, findings, offline, queries, task_findings, tilemap, vega
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +31,6 @@ def test_every_query_takes_the_connection_first_and_the_rest_by_keyword():
 def test_the_readme_lists_functions_that_exist():
     section = (ROOT / "README.md").read_text(encoding="utf-8").split("## In Python", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"`(?:task_findings\.)?([a-z_]+)\(", section)) | set(re.findall(r"`([a-z_]+)`,", section))
-    modules = (queries, findings, task_findings)
+    modules = (queries, findings, task_findings, charts, tilemap, offline, vega.Chart)
     missing = [n for n in named if not any(hasattr(m, n) for m in modules)]
     assert named and not missing, missing
