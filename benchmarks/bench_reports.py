@@ -7,8 +7,8 @@ Times, on the real data (database benchmarks/out/db/real.duckdb, reports into a 
   manager starts a kernel, runs the cell, and the kernel is stopped (the reports stop theirs too);
 - papermill's own defaults on that notebook (its kernel manager, its shutdown), for reference;
 - an imports-only notebook: what every report does before its first table (polars, the library's charts and
-  offline renderer, hence altair, a connection and one query into polars, hence pyarrow), through
-  `run_notebook` like the floor: what no report can go below;
+  offline renderer, without Altair since the charts are Vega-Lite dicts, a connection and one query into
+  polars, hence pyarrow), through `run_notebook` like the floor: what no report can go below;
 - one province (`reports.render_report`), and every report (`reports.render_all`) with 1 and with 2 jobs;
 - at national scale (`--national 10000`, a synthetic corpus; 0 skips it), once each: one province's report, and
   the comparison notebook run and exported as `--all` does: seconds, own CPU and the size of the page.
