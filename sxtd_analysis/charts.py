@@ -54,6 +54,9 @@ def __getattr__(name: str) -> Any:
 
 
 CELL_VALUES = 3
+#: pixels per row of `indicator_range_chart`: its height is set in pixels, not as a step, because the labels of
+#: its national benchmarks sit on a y of their own (pixels above the plot), which makes y continuous there
+ROW_STEP = 30
 
 
 def _cell_label(values: pl.Expr) -> pl.Expr:
@@ -238,7 +241,7 @@ def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequen
     if has_verdict:
         labels, colours = cs.verdict_scale(t["verdict"].to_list())
         colour = vl.channel("verdict_label:N", scale={"domain": labels, "range": colours},
-                            legend=cs.legend("So với mốc quốc gia (vs national)", columns=3))
+                            legend=cs.legend("So với mốc quốc gia (vs national)", columns=2))
     else:
         colour = vl.value("#3182bd")
     numbers = [v for c in ("value_low", "value_high", "national_value_low", "national_value_high")
@@ -276,7 +279,7 @@ def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequen
                             tooltip=btips)
             layers = [band, rules, notes]
     return cs.finish(vl.layer(
-        *layers, bars, values, width="container", height=vl.step(30),
+        *layers, bars, values, width="container", height=ROW_STEP * len(order),
         title=cs.title(title or f"{label_vi} — {label_en}",
                        "Thanh: mục tiêu của tỉnh; vạch: mốc quốc gia (bar: province target; rule: national "
                        "benchmark)."),

@@ -167,12 +167,14 @@ def _draw(frame: pl.DataFrame, colour: dict[str, Any], colour_field: str, toolti
                        tooltip=tooltip)
     squares = vl.unit(
         rows, vl.mark("rect", cornerRadius=3), x=x, y=y, x2="x2", y2="y2", color=colour, tooltip=tooltip,
-        stroke=vl.when(("datum.is_highlighted", vl.value("#000000")), ("datum.is_reported", vl.value(REPORTED_STROKE)),
-                       otherwise=vl.value("#ffffff")),
-        strokeWidth=vl.when(("datum.is_highlighted", vl.value(3)), ("datum.is_reported", vl.value(2.5)),
-                            otherwise=vl.value(1)),
-        strokeDash=vl.when(("datum.is_reported", vl.value([6, 3])), otherwise=vl.value([1, 0])),
+        stroke=vl.when(("datum.is_highlighted", vl.value("#000000")), otherwise=vl.value("#ffffff")),
+        strokeWidth=vl.when(("datum.is_highlighted", vl.value(3)), otherwise=vl.value(1)),
     )
+    # a reported value's square outlined in dashes: a mark property (Vega-Lite drops a rect's strokeDash channel)
+    reported = vl.unit(rows, vl.mark("rect", cornerRadius=3, filled=False, stroke=REPORTED_STROKE, strokeWidth=2.5,
+                                     strokeDash=[6, 3]),
+                       transform=[{"filter": "datum.is_reported && !datum.is_highlighted"}],
+                       x=x, y=y, x2="x2", y2="y2", tooltip=tooltip)
     text = {"x": vl.channel("cx:Q", scale=None, axis=None), "y": vl.channel("cy:Q", scale=None, axis=None),
             "text": "label:N", "color": vl.when(("datum.dark", vl.value("#ffffff")), otherwise=vl.value("#1a1a1a")),
             "tooltip": tooltip}
@@ -184,7 +186,7 @@ def _draw(frame: pl.DataFrame, colour: dict[str, Any], colour_field: str, toolti
     if subtitle:
         heading["subtitle"] = subtitle if isinstance(subtitle, str) else list(subtitle)
     # no config: the caller may still concatenate or layer the map
-    return vl.Chart(vl.layer(backdrop, squares, labels, bold, width=width, height=height, title=heading,
+    return vl.Chart(vl.layer(backdrop, squares, reported, labels, bold, width=width, height=height, title=heading,
                              view={"strokeWidth": 0}))
 
 

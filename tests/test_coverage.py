@@ -4,6 +4,7 @@ known_plans and national_coverage, the national indicator and the tile-grid map.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -454,15 +455,16 @@ def test_the_maps_are_valid_vega_lite_with_one_dataset_and_round_trip_through_al
 def test_the_squares_outline_the_highlight_and_dash_reported_values(con):
     maps = _maps(con)
     for kind, chart in maps.items():
-        backdrop, squares, labels, bold = chart.to_dict()["layer"]
+        backdrop, squares, reported, labels, bold = chart.to_dict()["layer"]
         enc = squares["encoding"]
         assert [(c["test"], c["value"]) for c in _conditions(enc["stroke"])] == [
-            ("datum.is_highlighted", "#000000"), ("datum.is_reported", tilemap.REPORTED_STROKE)], kind
+            ("datum.is_highlighted", "#000000")], kind
         assert enc["stroke"]["value"] == "#ffffff"
         assert [(c["test"], c["value"]) for c in _conditions(enc["strokeWidth"])] == [
-            ("datum.is_highlighted", 3), ("datum.is_reported", 2.5)] and enc["strokeWidth"]["value"] == 1
-        assert [(c["test"], c["value"]) for c in _conditions(enc["strokeDash"])] == [("datum.is_reported", [6, 3])]
-        assert enc["strokeDash"]["value"] == [1, 0]
+            ("datum.is_highlighted", 3)] and enc["strokeWidth"]["value"] == 1
+        assert "strokeDash" not in enc  # Vega-Lite drops a rect's strokeDash channel: the dashes are a layer
+        assert reported["mark"]["strokeDash"] == [6, 3] and reported["mark"]["filled"] is False
+        assert reported["transform"] == [{"filter": "datum.is_reported && !datum.is_highlighted"}]
         assert (enc["x2"], enc["y2"]) == ({"field": "x2"}, {"field": "y2"})
         assert labels["transform"] == [{"filter": "!datum.is_highlighted"}]
         assert bold["transform"] == [{"filter": "datum.is_highlighted"}] and bold["mark"]["fontWeight"] == "bold"
@@ -480,6 +482,20 @@ def test_the_squares_outline_the_highlight_and_dash_reported_values(con):
     assert value_spec["title"]["subtitle"] == ["a", "b", tilemap.REPORTED_NOTE]
     rows = {r["province_name_vi"]: r for r in value_spec["datasets"][value_spec["data"]["name"]]}
     assert rows["Hà Tĩnh"]["is_highlighted"] and rows["Hà Nội"]["is_reported"] and not rows["Huế"]["is_reported"]
+
+
+def test_a_reported_value_is_drawn_with_a_dashed_outline(con):
+    """Drawn as a reader sees it: the reported province's square has a dashed orange outline, no other has."""
+    import vl_convert
+
+    cov = queries.national_coverage(con)
+    values = pl.DataFrame({"province_slug": ["ha-tinh", "ha-noi"], "value": [85.0, 100.0],
+                           "is_reported": [False, True]})
+    svg = vl_convert.vegalite_to_svg(tilemap.value_map(values, cov).to_json())
+    dashed = re.findall(r'<path[^>]*stroke-dasharray="6,3"[^>]*>', svg)
+    assert len(dashed) == 1 and f'stroke="{tilemap.REPORTED_STROKE}"' in dashed[0]
+    plain = vl_convert.vegalite_to_svg(tilemap.value_map(values.with_columns(is_reported=False), cov).to_json())
+    assert "stroke-dasharray" not in plain
 
 
 def test_the_tile_map_does_not_import_altair():
