@@ -84,12 +84,19 @@ PRINT_SCRIPT = ("(function(){var shut=[];window.addEventListener('beforeprint',f
                 "document.querySelectorAll('details:not([open])').forEach(function(d){shut.push(d);d.open=true;});});"
                 "window.addEventListener('afterprint',function(){shut.forEach(function(d){d.open=false;});shut=[];});})();")
 
-#: the call that draws one chart, after its spec (JSON), the room a facet's labels take (or null) and its div's id
-_CALL_BODY = ("';function draw(){if(!window.vegaEmbed){return setTimeout(draw,50);}"
+#: the call that draws one chart, after its spec (JSON), the room a facet's labels take (or null) and its div's id.
+#: A facet (which Vega-Lite cannot size to its container) is drawn to the div's width, and again when the window's
+#: width changes by more than 40 px (a phone turned, a window resized), its former view released first.
+_CALL_BODY = ("';var view=null,drawn=0,wait=null;"
+              "function draw(){if(!window.vegaEmbed){return setTimeout(draw,50);}"
               "var el=document.getElementById(id);"
               "if(fit!==null&&spec.spec){spec.spec.width=Math.max(160,el.clientWidth-fit);}"
-              "vegaEmbed(el,spec,{actions:false,renderer:'svg'}).catch(function(e){"
-              "el.textContent='Không vẽ được biểu đồ (chart failed): '+e;});}draw();})();")
+              "drawn=el.clientWidth;if(view){view.finalize();view=null;}"
+              "vegaEmbed(el,spec,{actions:false,renderer:'svg'}).then(function(r){view=r;}).catch(function(e){"
+              "el.textContent='Không vẽ được biểu đồ (chart failed): '+e;});}draw();"
+              "if(fit!==null){window.addEventListener('resize',function(){clearTimeout(wait);"
+              "wait=setTimeout(function(){var el=document.getElementById(id);"
+              "if(el&&Math.abs(el.clientWidth-drawn)>40){draw();}},250);});}})();")
 _CHART_CALL = re.compile(r"\(function\(\)\{var spec=(\{.*\});var fit=(?:null|\d+);var id='sxtd-chart-[0-9a-f]{12}"
                          + re.escape(_CALL_BODY), re.S)
 

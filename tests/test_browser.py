@@ -134,6 +134,31 @@ def test_no_sideways_page_scroll_on_a_phone(browser, rendered, key):
         page.context.close()
 
 
+#: each chart's drawn width and its box's, in the page
+_CHART_WIDTHS = ("() => Array.from(document.querySelectorAll('.sxtd-chart'))"
+                 ".map(el => [el.querySelector('svg').getBoundingClientRect().width, el.clientWidth])")
+
+
+def test_charts_follow_the_window_when_it_narrows(browser, rendered):
+    """A window made narrower (a phone turned, a browser resized) redraws every chart to its box, the task
+    timeline (a facet, which Vega-Lite cannot size to its container) included, and draws it again when wider."""
+    page = _open(browser, rendered["ha-tinh"])
+    try:
+        wide = page.evaluate(_CHART_WIDTHS)
+        page.set_viewport_size({"width": 760, "height": 900})
+        page.wait_for_timeout(1200)
+        narrow = page.evaluate(_CHART_WIDTHS)
+        assert all(svg <= box + 1 for svg, box in narrow), narrow
+        assert max(svg for svg, _ in narrow) < 760 < max(svg for svg, _ in wide)
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.wait_for_timeout(1200)
+        again = page.evaluate(_CHART_WIDTHS)
+        assert [round(svg) for svg, _ in again] == [round(svg) for svg, _ in wide]
+        assert page.sxtd_errors == []
+    finally:
+        page.context.close()
+
+
 def test_a_tooltip_shows_a_targets_quote_on_hover(browser, rendered, built_db):
     quotes = [q for (q,) in duckdb.connect(str(built_db), read_only=True).execute(
         "SELECT quote FROM targets JOIN plans USING (plan_id) WHERE province_slug = 'ha-tinh'").fetchall()]
