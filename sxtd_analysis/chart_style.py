@@ -32,6 +32,8 @@ FONT = 12
 MIN_WIDTH = 360
 #: characters a subtitle line holds (12 px type on a phone)
 SUBTITLE_LINE = 58
+#: characters a title line holds (15 px bold type on a phone)
+TITLE_LINE = 42
 
 #: One look for every chart: type at least SMALL_FONT px, the page's fonts, no frame around the plot.
 CONFIG: dict[str, Any] = {
@@ -211,9 +213,11 @@ def province_colour(provinces: Sequence[str], present: Iterable[str]) -> dict[st
 
 
 def title(value: str, subtitle: str | Sequence[str] | None = None) -> dict[str, Any]:
-    """A chart's title, its subtitle in short lines (titles do not wrap: a long line ran off a phone's screen)."""
+    """A chart's title and subtitle in short lines (Vega does not wrap titles: a long one ran off a phone's screen
+    and off the paper); a title that fits one line stays a string."""
     lines = textwrap.wrap(subtitle, SUBTITLE_LINE) if isinstance(subtitle, str) else list(subtitle or [])
-    return {"text": value, "subtitle": lines or "", "anchor": "start"}
+    text = textwrap.wrap(value, TITLE_LINE) if len(value) > TITLE_LINE else value
+    return {"text": text, "subtitle": lines or "", "anchor": "start"}
 
 
 # ------------------------------------------------------------------------------------------------ years

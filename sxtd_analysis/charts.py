@@ -247,10 +247,10 @@ def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequen
     numbers = [v for c in ("value_low", "value_high", "national_value_low", "national_value_high")
                if c in t.columns for v in t[c].to_list() if v is not None]
     low, high = min(numbers), max(numbers) or 1.0
+    domain = [min(0.0, low), high * 1.12]
     rows = vl.records(t)
     bars = vl.unit(rows, vl.mark("rule", strokeWidth=12, strokeCap="round"),
-                   x=vl.channel("value_low:Q", title=x_title,
-                                scale={"domain": [min(0.0, low), high * 1.12], "nice": False}),
+                   x=vl.channel("value_low:Q", title=x_title, scale={"domain": domain, "nice": False}),
                    x2={"field": "value_high"}, y=y, color=colour, tooltip=tips)
     values = vl.unit(rows, vl.mark("text", align="left", dx=12),
                      x="value_high:Q", y=y, text="value_text:N", tooltip=tips)
@@ -261,6 +261,9 @@ def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequen
             btips = [vl.tooltip("bench_label:N", "Mốc quốc gia (national benchmark)"),
                      vl.tooltip("national_quote:N", "Văn bản quốc gia (national wording)"),
                      vl.tooltip("verified:N", "Đã đối chiếu tiếng Việt (Vietnamese seen)")]
+            # a benchmark's label reads leftwards from its rule in the right part of the plot, to stay on the chart
+            right = pl.col("national_value_high") > domain[0] + 0.6 * (domain[1] - domain[0])
+            bench = bench.with_columns(label_align=pl.when(right).then(pl.lit("right")).otherwise(pl.lit("left")))
             bench_rows = vl.records(bench)
             band = vl.unit(bench_rows, vl.mark("rect", opacity=0.12, color="#555555"),
                            x="national_value_low:Q", x2={"field": "national_value_high"}, tooltip=btips)
@@ -270,10 +273,12 @@ def indicator_range_chart(df: Any, indicator: str | None = None, *, sort: Sequen
                                   ).unique(["bench_label", "edge"], maintain_order=True)
             dash = vl.channel("bench_label:N",
                               scale={"domain": bench["bench_label"].to_list(), "range": bench["dash"].to_list()},
-                              legend=cs.legend("Mốc quốc gia (national benchmark)", direction="vertical"))
+                              legend=cs.legend("Mốc quốc gia (national benchmark)", direction="vertical")
+                              | {"orient": "top"})  # above the plot: two legends side by side ran off paper
             rules = vl.unit(edges, vl.mark("rule", color="#333333", strokeWidth=2),
                             x="edge:Q", strokeDash=dash, tooltip=btips)
-            notes = vl.unit(bench_rows, vl.mark("text", align="left", baseline="bottom", dx=3,
+            notes = vl.unit(bench_rows, vl.mark("text", align=vl.expr("datum.label_align"), baseline="bottom",
+                                                dx=vl.expr("datum.label_align == 'right' ? -3 : 3"),
                                                 fontSize=cs.SMALL_FONT, color="#333333"),
                             x="national_value_high:Q", y=vl.channel("label_y:Q", scale=None), text="short_label:N",
                             tooltip=btips)

@@ -197,6 +197,27 @@ def test_a_report_prints_to_a4_with_every_task_title(browser, rendered, built_db
     assert "Những điểm chính" in flat or "Tóm tắt" in flat
 
 
+#: per chart, how far (px) its furthest text (titles, legends, labels) reaches past the chart's right edge
+_TEXT_OVERRUN = ("() => Array.from(document.querySelectorAll('.sxtd-chart svg')).map(svg => {"
+                 " const edge = svg.getBoundingClientRect().right;"
+                 " return Math.max(0, ...Array.from(svg.querySelectorAll('text'))"
+                 "   .map(t => t.getBoundingClientRect().right - edge)); })")
+
+
+@pytest.mark.parametrize("key", ["comparison", "ha-tinh"])
+def test_no_chart_text_runs_off_the_paper(browser, rendered, key):
+    """Laid out at the paper's width as `sxtd report --pdf` prints it: no title, legend or label of any chart
+    reaches past the chart's edge (a title on one line, two legends side by side and a benchmark's label at the
+    right end of its axis were cut on paper)."""
+    page = _open(browser, rendered[key], width=printing.PRINT_WIDTH)
+    try:
+        page.emulate_media(media="print")
+        overruns = page.evaluate(_TEXT_OVERRUN)
+        assert overruns and max(overruns) <= 1, overruns
+    finally:
+        page.context.close()
+
+
 def test_curated_markup_is_inert_text_in_the_report(browser, built_db, tmp_path):
     """A curated value that is markup (a doc_number ending in <svg onload=...>) shows as text and runs nothing."""
     database = tmp_path / "sxtd.duckdb"
