@@ -147,8 +147,8 @@ def test_a_report_notebook_runs_without_altair(name, built_db):
         "shown = []",
         "def display(obj):",
         "    shown.append(obj._repr_mimebundle_() if hasattr(obj, '_repr_mimebundle_') else obj)",
-        *cells,
-        f"database = {str(built_db)!r}",  # after the parameters cell, as papermill injects it
+        cells[0],  # the parameters cell
+        f"database = {str(built_db)!r}",  # after it, as papermill injects parameters
         *cells[1:],
         "charts = [s for s in shown if isinstance(s, dict) and 'sxtd-chart' in s.get('text/html', '')]",
         "print(json.dumps({'modules': sorted(sys.modules), 'charts': len(charts)}))",
