@@ -105,8 +105,6 @@ def plan_timeline_chart(plans: Any, targets: Any = None, *, sort: Sequence[str] 
                               x="x1:Q", x2={"field": "vision_x"}, y=y, tooltip=tips))
     issued_rows = p.filter(pl.col("issued_x").is_not_null())
     if not issued_rows.is_empty():
-        # every plan dated (as in one province's report): the bars' rows, one dataset as Altair wrote it
-        issued_rows = plan_rows if issued_rows.height == p.height else issued_rows
         layers.append(vl.unit(issued_rows, vl.mark("point", shape="triangle-down", filled=True, size=90,
                                                    color="#de2d26", yOffset=-12),
                               x="issued_x:Q", y=y, tooltip=tips))

@@ -146,7 +146,7 @@ class Chart:
     `offline.chart_html`), as JSON (`to_dict`, `to_json`) and as an Altair chart (`to_altair`).
 
     The rows each view carries are moved into the top level's `datasets` and named, as Altair writes them;
-    layers that carry the same rows share one dataset, at the top level where every layer does.
+    views that carry the same rows share one dataset, at the top level where every layer does.
     """
 
     def __init__(self, spec: Mapping[str, Any]):
@@ -208,9 +208,10 @@ def _with_datasets(spec: dict[str, Any]) -> dict[str, Any]:
 
     def name_of(values: list) -> str:
         key = id(values)
-        if key not in names:
-            names[key] = f"data-{len(datasets) + 1}"
-            datasets[names[key]] = values
+        if key not in names:  # rows equal to a dataset's already named share its name, as Altair's hashes do
+            same = (name for name, rows in datasets.items() if len(rows) == len(values) and rows == values)
+            names[key] = next(same, None) or f"data-{len(datasets) + 1}"
+            datasets[names[key]] = datasets.get(names[key], values)
         return names[key]
 
     def visit(node: Any) -> Any:
