@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from sxtd_analysis.config import Paths, get_paths
+from sxtd_analysis.offline import BUNDLE_ENV
 
 KERNEL_NAME = "python3"
 #: seconds one cell may run before the notebook counts as failed
@@ -59,6 +60,8 @@ def _kernel_manager(kernel_name: str, cwd: Path, stderr_log: Path):
 
         async def start_kernel(self, **kw):
             kw.setdefault("cwd", str(cwd))
+            # the report's page carries the Vega bundle once, in its head (html_export): not through the notebook
+            kw["env"] = {**(kw.get("env") or os.environ), BUNDLE_ENV: "page"}
             with open(stderr_log, "ab") as log:
                 kw["stderr"] = log
                 return await super().start_kernel(**kw)

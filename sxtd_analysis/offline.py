@@ -19,6 +19,9 @@ from pathlib import Path
 
 RENDERER = "sxtd_offline"
 _state = {"bundle_emitted": False}
+#: set to "page" in the environment of a report's kernel: the page's exporter puts the Vega bundle in the page's
+#: head (`html_export`), so the kernel's first chart does not carry its 0.9 MB through the notebook
+BUNDLE_ENV = "SXTD_VEGA_BUNDLE"
 
 
 def skip_slow_imports() -> None:
@@ -122,7 +125,7 @@ def offline_renderer(spec: dict, **_: object) -> dict[str, str]:
 
     `vega.Chart` displays through it, and it is an Altair renderer too (`enable_renderer(altair=True)`).
     """
-    html = chart_html(spec, include_bundle=not _state["bundle_emitted"])
+    html = chart_html(spec, include_bundle=not _state["bundle_emitted"] and os.environ.get(BUNDLE_ENV) != "page")
     _state["bundle_emitted"] = True
     return {"text/html": html}
 

@@ -128,8 +128,10 @@ def test_one_province_renders_with_hidden_code_and_its_provenance(one_report, db
 def test_report_references_no_external_address(one_report):
     page = one_report.read_text(encoding="utf-8")
     assert reports.external_references(page) == []
-    # the Vega bundle is inlined once, and no <script>/<link> points anywhere
+    # the Vega bundle is inlined once, in the head (the kernel's charts did not carry it through the notebook),
+    # and no <script>/<link> points anywhere
     assert page.count(html_export._BUNDLE_MARKER) == 1
+    assert page.index(html_export._BUNDLE_MARKER) < page.index("<main")
     loads = _Loads()
     loads.feed(page)
     assert loads.found == []

@@ -87,3 +87,13 @@ def test_the_chart_draws_itself_offline_the_bundle_once():
     assert "vegaEmbed" in first and "sxtd-chart" in first and len(first) > 100_000  # the Vega bundle
     assert len(second) < 10_000 and "sxtd-chart" in second
     assert repr(chart).startswith("<vega.Chart unit")
+
+
+def test_a_report_kernels_charts_leave_the_bundle_to_the_page(monkeypatch):
+    """In a report's kernel (BUNDLE_ENV=page) no chart carries the 0.9 MB bundle: the exporter puts it in the head."""
+    from sxtd_analysis import offline
+
+    monkeypatch.setenv(offline.BUNDLE_ENV, "page")
+    offline.enable_renderer()
+    first = vl.Chart(vl.unit([{"x": 1}], vl.mark("point"), x="x:Q"))._repr_mimebundle_()["text/html"]
+    assert "sxtd-chart" in first and len(first) < 10_000
