@@ -3,6 +3,7 @@
 The first chart of a kernel session carries the Vega/Vega-Lite/Vega-Embed bundle from vl-convert
 (about 0.9 MB); every chart is then a <div> and a `vegaEmbed(...)` call, so executed notebooks and the
 HTML reports made from them draw their charts, tooltips included, opened from disk without a network.
+In a report's kernel (`BUNDLE_ENV`) no chart carries the bundle: the page's exporter puts it in the head.
 The library's charts (`vega.Chart`) draw this way by themselves; `enable_renderer(altair=True)` makes a
 notebook's own Altair charts do the same.
 """

@@ -209,9 +209,12 @@ def _with_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     def name_of(values: list) -> str:
         key = id(values)
         if key not in names:  # rows equal to a dataset's already named share its name, as Altair's hashes do
-            same = (name for name, rows in datasets.items() if len(rows) == len(values) and rows == values)
-            names[key] = next(same, None) or f"data-{len(datasets) + 1}"
-            datasets[names[key]] = datasets.get(names[key], values)
+            name = next((name for name, rows in datasets.items() if len(rows) == len(values) and rows == values),
+                        None)
+            if name is None:
+                name = f"data-{len(datasets) + 1}"
+                datasets[name] = values
+            names[key] = name
         return names[key]
 
     def visit(node: Any) -> Any:
