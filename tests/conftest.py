@@ -21,6 +21,17 @@ def built_db(tmp_path_factory) -> Path:
     return database
 
 
+@pytest.fixture(scope="module")
+def con(built_db):
+    """A read-only connection to `built_db`, one per test module (modules that build their own small warehouse
+    define their own `con`)."""
+    from sxtd_analysis.queries import connect
+
+    con = connect(built_db)
+    yield con
+    con.close()
+
+
 @pytest.fixture
 def empty_warehouse():
     """An in-memory DuckDB with every curated table (empty) and the views of views.sql as plain views, for tests

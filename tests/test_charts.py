@@ -588,13 +588,6 @@ def test_hand_built_charts_render_to_svg(name, matrix, alignment, plans, agencie
 # ------------------------------------------------------------------------------------- real database
 
 
-@pytest.fixture(scope="module")
-def con(built_db):
-    con = sxtd_analysis.connect(built_db)
-    yield con
-    con.close()
-
-
 def test_queries_on_the_real_database(con):
     plans = queries.load_plans(con)
     assert plans["province_name_vi"].to_list() == sxtd_analysis.list_provinces(con)["name_vi"].to_list()

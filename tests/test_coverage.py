@@ -334,13 +334,6 @@ def test_national_indicator_and_reported_targets_from_a_database(tiny):
 # --- the real warehouse ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def con(built_db):
-    con = sxtd_analysis.connect(built_db)
-    yield con
-    con.close()
-
-
 def test_real_national_coverage_has_the_34_provinces(con):
     cov = queries.national_coverage(con)
     assert cov.height == 34 and cov["n_former_provinces"].sum() == 63
